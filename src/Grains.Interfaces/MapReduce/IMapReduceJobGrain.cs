@@ -1,0 +1,21 @@
+using Orleans.Concurrency;
+
+namespace RaftOrleans.Grains.Interfaces.MapReduce;
+
+/// <summary>The coordinator of one MapReduce job; the grain key is the job id.</summary>
+[Alias("mr.IMapReduceJobGrain")]
+public interface IMapReduceJobGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the job; resubmitting the same spec is a no-op that returns its status.</summary>
+    /// <exception cref="InvalidJobException">The spec cannot run, or the id names a different job.</exception>
+    [Alias("Submit")]
+    Task<JobStatus> SubmitAsync(JobSpec spec);
+
+    /// <summary>Answers between other calls: it only reads, so progress polls never queue behind work.</summary>
+    [Alias("GetStatus"), AlwaysInterleave]
+    Task<JobStatus> GetStatusAsync();
+
+    /// <summary>Called by task grains; the first successful report of a task wins.</summary>
+    [Alias("Report")]
+    Task ReportAsync(TaskReport report);
+}

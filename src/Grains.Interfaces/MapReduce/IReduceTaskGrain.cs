@@ -1,0 +1,10 @@
+namespace RaftOrleans.Grains.Interfaces.MapReduce;
+
+/// <summary>One attempt at one reduce task; key <c>{jobId}/{index}/{attempt}</c>.</summary>
+[Alias("mr.IReduceTaskGrain")]
+public interface IReduceTaskGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the work in the background and returns the silo running it.</summary>
+    [Alias("Start")]
+    Task<SiloAddress> StartAsync(TaskAssignment assignment);
+}

@@ -1,0 +1,13 @@
+namespace RaftOrleans.Grains.Interfaces.MapReduce;
+
+[GenerateSerializer, Alias("mr.JobPhase")]
+public enum JobPhase
+{
+    /// <summary>No job was submitted under this id.</summary>
+    None = 0,
+    Mapping = 1,
+    Reducing = 2,
+    /// <summary>Every output file is committed; nothing the job wrote changes after this.</summary>
+    Completed = 3,
+    Failed = 4,
+}

@@ -1,0 +1,22 @@
+namespace RaftOrleans.Grains.Interfaces.MapReduce;
+
+/// <summary>A job's progress as its coordinator sees it.</summary>
+[GenerateSerializer, Immutable, Alias("mr.JobStatus")]
+public sealed record JobStatus(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] JobPhase Phase,
+    [property: Id(2)] int MapsDone,
+    [property: Id(3)] int MapsTotal,
+    [property: Id(4)] int ReducesDone,
+    [property: Id(5)] int ReducesTotal,
+    [property: Id(6)] TimeSpan Elapsed,
+    [property: Id(7)] int TaskLaunches,
+    [property: Id(8)] int ReExecutions,
+    [property: Id(9)] IReadOnlyList<string> OutputFiles,
+    [property: Id(10)] string? Error)
+{
+    public bool IsFinished => Phase is JobPhase.Completed or JobPhase.Failed;
+
+    public static JobStatus NotFound(string jobId) =>
+        new(jobId, JobPhase.None, 0, 0, 0, 0, TimeSpan.Zero, 0, 0, [], null);
+}

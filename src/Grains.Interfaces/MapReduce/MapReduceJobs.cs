@@ -1,0 +1,44 @@
+namespace RaftOrleans.Grains.Interfaces.MapReduce;
+
+/// <summary>Client-side helpers for running a job and following it to the end.</summary>
+public static class MapReduceJobs
+{
+    /// <summary>
+    /// Polls the job until it is finished. A call that fails because the coordinator's silo just died is
+    /// retried: the next call activates the coordinator on a live silo from its persisted state.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No job was ever submitted under <paramref name="jobId"/>.</exception>
+    public static async Task<JobStatus> WaitAsync(
+        IGrainFactory grains,
+        string jobId,
+        TimeSpan pollInterval,
+        Action<JobStatus>? onProgress,
+        CancellationToken cancellationToken)
+    {
+        var job = grains.GetGrain<IMapReduceJobGrain>(jobId);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var status = await job.GetStatusAsync();
+                if (status.Phase == JobPhase.None)
+                {
+                    throw new InvalidOperationException($"No job '{jobId}' was submitted.");
+                }
+
+                onProgress?.Invoke(status);
+                if (status.IsFinished)
+                {
+                    return status;
+                }
+            }
+            catch (Exception exception) when (exception is OrleansException or TimeoutException)
+            {
+                // The coordinator or the gateway went away; ask again.
+            }
+
+            await Task.Delay(pollInterval, cancellationToken);
+        }
+    }
+}

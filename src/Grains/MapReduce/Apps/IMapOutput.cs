@@ -1,0 +1,6 @@
+namespace RaftOrleans.Grains.MapReduce.Apps;
+
+public interface IMapOutput
+{
+    void Emit(string key, string value);
+}

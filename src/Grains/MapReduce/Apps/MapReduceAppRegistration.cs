@@ -1,0 +1,3 @@
+namespace RaftOrleans.Grains.MapReduce.Apps;
+
+public sealed record MapReduceAppRegistration(string Name, IMapReduceApp App);

@@ -1,0 +1,10 @@
+using RaftOrleans.Grains.Interfaces.MapReduce;
+
+namespace RaftOrleans.Grains.MapReduce.Apps;
+
+/// <summary>Where and as what an app function runs.</summary>
+/// <param name="WorkerId">The silo running the task (its address), or "sequential" outside a cluster.</param>
+public sealed record TaskContext(string JobId, TaskKind Kind, int Index, int Attempt, string WorkerId)
+{
+    public static TaskContext Sequential(TaskKind kind) => new("sequential", kind, 0, 1, "sequential");
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
+using RaftOrleans.Grains.Interfaces.MapReduce;
+using RaftOrleans.Grains.MapReduce.Apps;
+
+namespace RaftOrleans.Grains.MapReduce.Jobs;
+
+/// <summary>Every check a submission must pass before anything is written for it.</summary>
+internal static partial class JobSpecValidator
+{
+    /// <exception cref="InvalidJobException">The first problem found, in words a user can act on.</exception>
+    public static void Validate(string jobId, JobSpec spec, MapReduceAppRegistry apps, MapReduceOptions options)
+    {
+        if (!JobIdPattern().IsMatch(jobId))
+        {
+            Fail($"Job id '{jobId}' must be 1-100 characters of letters, digits, '.', '_' or '-'.");
+        }
+
+        if (!apps.TryGet(spec.App, out _))
+        {
+            Fail($"Unknown app '{spec.App}'. Known apps: {string.Join(", ", apps.Names)}.");
+        }
+
+        if (spec.ReduceTasks < 1 || spec.ReduceTasks > options.MaxReduceTasks)
+        {
+            Fail($"The number of reduce tasks must be between 1 and {options.MaxReduceTasks} (was {spec.ReduceTasks}).");
+        }
+
+        if (spec.TaskTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            Fail($"The task timeout must be positive (was {timeout}).");
+        }
+
+        if (spec.Inputs.Count == 0)
+        {
+            Fail("No input files were given.");
+        }
+
+        foreach (var input in spec.Inputs)
+        {
+            CheckReadable(input);
+        }
+
+        CheckWritable(spec.OutputDirectory);
+    }
+
+    private static void CheckReadable(string input)
+    {
+        if (!Path.IsPathFullyQualified(input))
+        {
+            Fail($"Input '{input}' must be an absolute path.");
+        }
+
+        if (!File.Exists(input))
+        {
+            Fail($"Input file '{input}' does not exist.");
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(input);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Fail($"Input file '{input}' cannot be read: {exception.Message}");
+        }
+    }
+
+    private static void CheckWritable(string directory)
+    {
+        if (!Path.IsPathFullyQualified(directory))
+        {
+            Fail($"Output directory '{directory}' must be an absolute path.");
+        }
+
+        if (File.Exists(directory))
+        {
+            Fail($"Output directory '{directory}' is a file.");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var probe = Path.Combine(directory, $".mr-probe-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Fail($"Output directory '{directory}' cannot be written: {exception.Message}");
+        }
+    }
+
+    [DoesNotReturn]
+    private static void Fail(string message) => throw new InvalidJobException(message);
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
+    private static partial Regex JobIdPattern();
+}

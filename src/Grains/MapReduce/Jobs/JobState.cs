@@ -1,0 +1,28 @@
+using RaftOrleans.Grains.Interfaces.MapReduce;
+
+namespace RaftOrleans.Grains.MapReduce.Jobs;
+
+/// <summary>A job's persisted progress: enough for a new activation on another silo to carry on.</summary>
+[GenerateSerializer, Alias("mr.JobState")]
+public sealed class JobState
+{
+    [Id(0)] public JobSpec? Spec { get; set; }
+
+    [Id(1)] public JobPhase Phase { get; set; }
+
+    [Id(2)] public List<TaskRecord> Maps { get; set; } = [];
+
+    [Id(3)] public List<TaskRecord> Reduces { get; set; } = [];
+
+    [Id(4)] public DateTimeOffset SubmittedAt { get; set; }
+
+    [Id(5)] public DateTimeOffset? FinishedAt { get; set; }
+
+    [Id(6)] public string? Error { get; set; }
+
+    /// <summary>The timeout in force for this job (the spec's, else the silo default at submission).</summary>
+    [Id(7)] public TimeSpan TaskTimeout { get; set; }
+
+    /// <summary>Work directory of this job's attempts.</summary>
+    [Id(8)] public string WorkDirectory { get; set; } = string.Empty;
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+using RaftOrleans.Grains.Interfaces.MapReduce;
+using RaftOrleans.Grains.MapReduce.Apps;
+using RaftOrleans.Grains.MapReduce.Execution;
+using RaftOrleans.Grains.MapReduce.Placement;
+
+namespace RaftOrleans.Grains.MapReduce.Tasks;
+
+[SpreadPlacement]
+internal sealed class MapTaskGrain(MapReduceAppRegistry apps, ILocalSiloDetails silo, ILogger<MapTaskGrain> logger)
+    : TaskGrain(apps, silo, logger), IMapTaskGrain
+{
+    protected override string Execute(IMapReduceApp app, TaskContext context, TaskAssignment assignment)
+    {
+        var directory = JobLayout.MapAttemptDirectory(assignment.WorkDirectory, assignment.Index, assignment.Attempt);
+        MapRunner.Run(app, context, assignment.Inputs[0], assignment.ReduceTasks, directory);
+        return directory;
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+using RaftOrleans.Grains.Interfaces.MapReduce;
+using RaftOrleans.Grains.MapReduce.Apps;
+using RaftOrleans.Grains.MapReduce.Execution;
+using RaftOrleans.Grains.MapReduce.Placement;
+
+namespace RaftOrleans.Grains.MapReduce.Tasks;
+
+[SpreadPlacement]
+internal sealed class ReduceTaskGrain(MapReduceAppRegistry apps, ILocalSiloDetails silo, ILogger<ReduceTaskGrain> logger)
+    : TaskGrain(apps, silo, logger), IReduceTaskGrain
+{
+    protected override string Execute(IMapReduceApp app, TaskContext context, TaskAssignment assignment)
+    {
+        var path = JobLayout.ReduceAttemptFile(assignment.WorkDirectory, assignment.Index, assignment.Attempt);
+        ReduceRunner.Run(app, context, assignment.Inputs, path);
+        return path;
+    }
+}

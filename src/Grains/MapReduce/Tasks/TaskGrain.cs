@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+using RaftOrleans.Grains.Interfaces.MapReduce;
+using RaftOrleans.Grains.MapReduce.Apps;
+
+namespace RaftOrleans.Grains.MapReduce.Tasks;
+
+/// <summary>
+/// One attempt at one task. <see cref="StartAsync"/> returns at once; the app runs on its own thread,
+/// off the grain's scheduler, and the outcome goes back to the job grain, which decides what counts.
+/// </summary>
+public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDetails silo, ILogger logger) : Grain
+{
+    private Task? _work;
+
+    public Task<SiloAddress> StartAsync(TaskAssignment assignment)
+    {
+        // A retried Start of the same attempt must not run it twice in this activation.
+        _work ??= RunAndReportAsync(assignment);
+        return Task.FromResult(silo.SiloAddress);
+    }
+
+    /// <summary>Does the work of the attempt and returns where its output is. Runs on a dedicated thread.</summary>
+    protected abstract string Execute(IMapReduceApp app, TaskContext context, TaskAssignment assignment);
+
+    private async Task RunAndReportAsync(TaskAssignment assignment)
+    {
+        var context = new TaskContext(assignment.JobId, assignment.Kind, assignment.Index, assignment.Attempt, silo.SiloAddress.ToParsableString());
+        string output = string.Empty;
+        string? error = null;
+        try
+        {
+            var app = apps.Get(assignment.App);
+            // A dedicated thread: app code may run for seconds, and must hold neither a grain
+            // scheduler turn nor one of the thread-pool threads that Orleans schedules grains on.
+            output = await Task.Factory.StartNew(
+                () => Execute(app, context, assignment),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+        }
+        catch (Exception exception)
+        {
+            error = $"{exception.GetType().Name}: {exception.Message}";
+            LogTaskFailed(logger, exception, assignment.JobId, assignment.Kind, assignment.Index, assignment.Attempt);
+        }
+
+        try
+        {
+            var job = GrainFactory.GetGrain<IMapReduceJobGrain>(assignment.JobId);
+            await job.ReportAsync(new TaskReport(assignment.Kind, assignment.Index, assignment.Attempt, output, error));
+        }
+        catch (Exception exception)
+        {
+            // The job hands the task out again when its timeout passes.
+            LogReportFailed(logger, exception, assignment.JobId, assignment.Kind, assignment.Index, assignment.Attempt);
+        }
+
+        DeactivateOnIdle();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Kind} task {Index} attempt {Attempt} failed")]
+    private static partial void LogTaskFailed(ILogger logger, Exception exception, string jobId, TaskKind kind, int index, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Kind} task {Index} attempt {Attempt} could not report to its job")]
+    private static partial void LogReportFailed(ILogger logger, Exception exception, string jobId, TaskKind kind, int index, int attempt);
+}

@@ -1,0 +1,32 @@
+using System.Threading.Channels;
+
+namespace RaftOrleans.Grains.Tests.MapReduce.Apps;
+
+/// <summary>
+/// Lets app code running inside a silo ask the test to kill that silo. The test's driver performs a real
+/// <c>KillSiloAsync</c> and starts a replacement; the calling thread waits until its silo is gone, so
+/// nothing it does afterwards can reach the cluster as that silo.
+/// </summary>
+public sealed class SiloKillSwitch
+{
+    private readonly Channel<KillRequest> _requests = Channel.CreateUnbounded<KillRequest>();
+
+    public ChannelReader<KillRequest> Requests => _requests.Reader;
+
+    /// <summary>False when the driver declined (e.g. the primary silo, which hosts the test's membership).</summary>
+    public bool TryKill(string workerId)
+    {
+        var request = new KillRequest(workerId, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_requests.Writer.TryWrite(request))
+        {
+            return false;
+        }
+
+        // This is an app thread of a silo about to die, not a grain thread: waiting here is the point.
+        return request.Done.Task.GetAwaiter().GetResult();
+    }
+
+    public void Close() => _requests.Writer.TryComplete();
+
+    public sealed record KillRequest(string WorkerId, TaskCompletionSource<bool> Done);
+}

@@ -1,0 +1,84 @@
+using Orleans.TestingHost;
+using RaftOrleans.Grains.Interfaces.MapReduce;
+using RaftOrleans.Grains.Tests.Infrastructure;
+using RaftOrleans.Grains.Tests.MapReduce.Apps;
+
+namespace RaftOrleans.Grains.Tests.MapReduce;
+
+/// <summary>
+/// The lab's crash scenario: a third of all map and reduce calls kill the silo they run on (a real
+/// <c>KillSiloAsync</c>), another third stall past the task timeout, and a new silo joins after each kill.
+/// The job must still finish with the sequential nocrash output.
+/// </summary>
+public sealed class MapReduceCrashTests(MapReduceCrashTests.CrashClusterFixture fixture, ITestOutputHelper log)
+    : IClassFixture<MapReduceCrashTests.CrashClusterFixture>
+{
+    public static SiloKillSwitch KillSwitch { get; } = new();
+
+    [Fact]
+    public async Task Crash_JobFinishesWithSequentialOutputWhileSilosDieAndJoin()
+    {
+        using var stop = new CancellationTokenSource();
+        var driver = DriveKillsAsync(fixture.Cluster, log, stop.Token);
+        JobStatus status;
+        string output;
+        try
+        {
+            (status, output) = await fixture.RunJobAsync(CrashApp.CrashName, RepoPaths.SampleTexts, timeout: TimeSpan.FromMinutes(4));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+
+        var kills = await driver;
+        log.WriteLine($"{kills} silo kills, {status.TaskLaunches} task launches, {status.ReExecutions} re-executions, {status.Elapsed}");
+        Assert.Equal(JobPhase.Completed, status.Phase);
+        Assert.Equal(JobOutput.SequentialLines(new CrashApp(null, TimeSpan.Zero), RepoPaths.SampleTexts), JobOutput.MergedLines(output));
+        Assert.True(kills > 0, "no silo was killed during the job");
+        Assert.True(status.ReExecutions > 0, "no task was ever re-executed: the crash app did not bite");
+    }
+
+    /// <summary>Kills the silo a crash request names (never the primary, which hosts membership), then adds a replacement.</summary>
+    private static async Task<int> DriveKillsAsync(TestCluster cluster, ITestOutputHelper log, CancellationToken stop)
+    {
+        var kills = 0;
+        try
+        {
+            await foreach (var request in KillSwitch.Requests.ReadAllAsync(stop))
+            {
+                var silo = cluster.Silos.FirstOrDefault(s => s.SiloAddress.ToParsableString() == request.WorkerId);
+                if (silo is null || silo == cluster.Primary)
+                {
+                    log.WriteLine($"not killing {request.WorkerId}: {(silo is null ? "not a live silo" : "primary")}");
+                    request.Done.TrySetResult(false);
+                    continue;
+                }
+
+                await cluster.KillSiloAsync(silo);
+                kills++;
+                log.WriteLine($"killed {request.WorkerId}");
+                request.Done.TrySetResult(true);
+                await cluster.StartAdditionalSiloAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+
+        // Release any app thread still waiting, so the silos can stop.
+        while (KillSwitch.Requests.TryRead(out var pending))
+        {
+            pending.Done.TrySetResult(false);
+        }
+
+        return kills;
+    }
+
+    public sealed class CrashClusterFixture : MapReduceClusterFixture
+    {
+        protected override TimeSpan TaskTimeout => TimeSpan.FromSeconds(3);
+
+        protected override TimeSpan MaxStall => TimeSpan.FromSeconds(4);
+    }
+}

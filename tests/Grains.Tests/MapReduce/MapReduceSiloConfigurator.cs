@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Tests.MapReduce.Apps;
+
+namespace RaftOrleans.Grains.Tests.MapReduce;
+
+/// <summary>
+/// Every test silo: durable SQLite storage shared by all silos of the cluster (it survives a silo kill,
+/// as a lab persister does), the MapReduce grains, and the lab's test apps.
+/// </summary>
+public sealed class MapReduceSiloConfigurator : ISiloConfigurator
+{
+    public const string DatabaseKey = "MapReduceTests:Database";
+    public const string ScratchKey = "MapReduceTests:Scratch";
+    public const string TaskTimeoutKey = "MapReduceTests:TaskTimeoutMs";
+    public const string MaxStallKey = "MapReduceTests:MaxStallMs";
+
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        var configuration = siloBuilder.Configuration;
+        var scratch = configuration[ScratchKey] ?? throw new InvalidOperationException($"{ScratchKey} is not set.");
+        var database = configuration[DatabaseKey] ?? throw new InvalidOperationException($"{DatabaseKey} is not set.");
+        var timeout = TimeSpan.FromMilliseconds(configuration.GetValue(TaskTimeoutKey, 10_000));
+        var maxStall = TimeSpan.FromMilliseconds(configuration.GetValue(MaxStallKey, 0));
+
+        siloBuilder
+            .AddSqliteGrainStorage(StorageNames.MapReduce, options => options.DatabasePath = database)
+            .AddMapReduce(options => options.TaskTimeout = timeout)
+            .AddMapReduceApp(MapTimingApp.AppName, new MapTimingApp(scratch))
+            .AddMapReduceApp(ReduceTimingApp.AppName, new ReduceTimingApp(scratch))
+            .AddMapReduceApp(JobCountApp.AppName, new JobCountApp(scratch))
+            .AddMapReduceApp(EarlyExitApp.AppName, new EarlyExitApp())
+            .AddMapReduceApp(CrashApp.NoCrashName, new CrashApp(killSwitch: null, maxStall))
+            .AddMapReduceApp(CrashApp.CrashName, new CrashApp(MapReduceCrashTests.KillSwitch, maxStall));
+    }
+}
