@@ -1,6 +1,7 @@
 namespace RaftOrleans.Grains.Interfaces.MapReduce;
 
 /// <summary>A job's progress as its coordinator sees it.</summary>
+/// <param name="Coordinator">The silo hosting the job grain's current activation.</param>
 [GenerateSerializer, Immutable, Alias("mr.JobStatus")]
 public sealed record JobStatus(
     [property: Id(0)] string JobId,
@@ -13,10 +14,11 @@ public sealed record JobStatus(
     [property: Id(7)] int TaskLaunches,
     [property: Id(8)] int ReExecutions,
     [property: Id(9)] IReadOnlyList<string> OutputFiles,
-    [property: Id(10)] string? Error)
+    [property: Id(10)] string? Error,
+    [property: Id(11)] string Coordinator)
 {
     public bool IsFinished => Phase is JobPhase.Completed or JobPhase.Failed;
 
     public static JobStatus NotFound(string jobId) =>
-        new(jobId, JobPhase.None, 0, 0, 0, 0, TimeSpan.Zero, 0, 0, [], null);
+        new(jobId, JobPhase.None, 0, 0, 0, 0, TimeSpan.Zero, 0, 0, [], null, string.Empty);
 }

@@ -4,7 +4,7 @@ namespace RaftOrleans.Grains.Interfaces.MapReduce;
 public static class MapReduceJobs
 {
     /// <summary>
-    /// Polls the job until it is finished. A call that fails because the coordinator's silo just died is
+    /// Polls the job until it is finished (or <paramref name="until"/> holds). A call that fails because the coordinator's silo just died is
     /// retried: the next call activates the coordinator on a live silo from its persisted state.
     /// </summary>
     /// <exception cref="InvalidOperationException">No job was ever submitted under <paramref name="jobId"/>.</exception>
@@ -13,8 +13,10 @@ public static class MapReduceJobs
         string jobId,
         TimeSpan pollInterval,
         Action<JobStatus>? onProgress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<JobStatus, bool>? until = null)
     {
+        until ??= static status => status.IsFinished;
         var job = grains.GetGrain<IMapReduceJobGrain>(jobId);
         while (true)
         {
@@ -28,7 +30,7 @@ public static class MapReduceJobs
                 }
 
                 onProgress?.Invoke(status);
-                if (status.IsFinished)
+                if (until(status))
                 {
                     return status;
                 }

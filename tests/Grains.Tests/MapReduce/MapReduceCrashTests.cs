@@ -31,12 +31,48 @@ public sealed class MapReduceCrashTests(MapReduceCrashTests.CrashClusterFixture 
             await stop.CancelAsync();
         }
 
+        log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} job done");
         var kills = await driver;
+        log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} driver done");
         log.WriteLine($"{kills} silo kills, {status.TaskLaunches} task launches, {status.ReExecutions} re-executions, {status.Elapsed}");
         Assert.Equal(JobPhase.Completed, status.Phase);
         Assert.Equal(JobOutput.SequentialLines(new CrashApp(null, TimeSpan.Zero), RepoPaths.SampleTexts), JobOutput.MergedLines(output));
         Assert.True(kills > 0, "no silo was killed during the job");
         Assert.True(status.ReExecutions > 0, "no task was ever re-executed: the crash app did not bite");
+    }
+
+    [Fact]
+    public async Task CoordinatorSiloKilled_JobResumesElsewhereFromStorage()
+    {
+        var cluster = fixture.Cluster;
+        var inputs = RepoPaths.SampleTexts;
+        using var root = new TempDirectory("mr-coordinator");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+
+        // The primary silo hosts the test cluster's membership and cannot die; submit until a job's
+        // coordinator lands elsewhere (placement is not ours to choose for the job grain).
+        string jobId;
+        JobStatus status;
+        do
+        {
+            jobId = $"coord-{Guid.NewGuid():N}";
+            status = await cluster.GrainFactory.GetGrain<IMapReduceJobGrain>(jobId)
+                .SubmitAsync(new JobSpec(EarlyExitApp.AppName, inputs, 10, Path.Combine(root.Path, jobId)));
+        }
+        while (status.Coordinator == cluster.Primary?.SiloAddress.ToParsableString());
+
+        var first = status.Coordinator;
+        var reducing = await MapReduceJobs.WaitAsync(cluster.GrainFactory, jobId, TimeSpan.FromMilliseconds(20), null, deadline.Token, s => s.Phase != JobPhase.Mapping);
+        Assert.Equal(JobPhase.Reducing, reducing.Phase);
+
+        var coordinatorSilo = cluster.Silos.Single(s => s.SiloAddress.ToParsableString() == first);
+        await cluster.KillSiloAsync(coordinatorSilo);
+        await cluster.StartAdditionalSiloAsync();
+        var done = await MapReduceJobs.WaitAsync(cluster.GrainFactory, jobId, TimeSpan.FromMilliseconds(50), null, deadline.Token);
+
+        Assert.Equal(JobPhase.Completed, done.Phase);
+        Assert.NotEqual(first, done.Coordinator);
+        Assert.Equal(JobOutput.SequentialLines(new EarlyExitApp(), inputs), JobOutput.MergedLines(Path.Combine(root.Path, jobId)));
     }
 
     /// <summary>Kills the silo a crash request names (never the primary, which hosts membership), then adds a replacement.</summary>
@@ -57,7 +93,7 @@ public sealed class MapReduceCrashTests(MapReduceCrashTests.CrashClusterFixture 
 
                 await cluster.KillSiloAsync(silo);
                 kills++;
-                log.WriteLine($"killed {request.WorkerId}");
+                log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} killed {request.WorkerId}");
                 request.Done.TrySetResult(true);
                 await cluster.StartAdditionalSiloAsync();
             }

@@ -19,6 +19,7 @@ internal sealed partial class MapReduceJobGrain(
     MapReduceAppRegistry apps,
     IOptions<MapReduceOptions> options,
     IClusterMembershipService membership,
+    ILocalSiloDetails silo,
     TimeProvider time,
     ILogger<MapReduceJobGrain> logger) : Grain, IMapReduceJobGrain
 {
@@ -275,7 +276,7 @@ internal sealed partial class MapReduceJobGrain(
     {
         if (State.Spec is null)
         {
-            return JobStatus.NotFound(JobId);
+            return JobStatus.NotFound(JobId) with { Coordinator = silo.SiloAddress.ToParsableString() };
         }
 
         var launches = State.Maps.Sum(t => t.Attempts) + State.Reduces.Sum(t => t.Attempts);
@@ -294,7 +295,8 @@ internal sealed partial class MapReduceJobGrain(
             launches,
             launches - launched,
             outputs,
-            State.Error);
+            State.Error,
+            silo.SiloAddress.ToParsableString());
     }
 
     /// <summary>Outputs of an earlier job in the same directory would be mistaken for this one's.</summary>

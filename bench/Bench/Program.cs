@@ -1,0 +1,16 @@
+using RaftOrleans.Bench;
+
+// Benchmarks print Markdown tables measured side by side in one run; see bench/README.md.
+var suites = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["mapreduce"] = MapReduceBench.RunAsync,
+};
+
+if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
+{
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/Bench -- <{string.Join('|', suites.Keys)}> [options]");
+    return 2;
+}
+
+await suite(args[1..]);
+return 0;

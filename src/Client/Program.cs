@@ -1,0 +1,13 @@
+using System.CommandLine;
+using RaftOrleans.Client;
+using RaftOrleans.Client.Commands;
+
+var root = new RootCommand("Raft.Orleans client: run MapReduce jobs on a cluster, or on a silo embedded in this process.")
+{
+    GlobalOptions.Cluster,
+    GlobalOptions.ClusterId,
+    GlobalOptions.DataDirectory,
+    MapReduceCommands.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();
