@@ -1,0 +1,28 @@
+namespace RaftOrleans.Raft.Core;
+
+/// <summary>AppendEntries arguments (Figure 2). With no entries it is a heartbeat.</summary>
+[GenerateSerializer, Immutable, Alias("raft.AppendEntries")]
+public sealed record AppendEntriesRequest(
+    string From,
+    string To,
+    long Term,
+    long PrevLogIndex,
+    long PrevLogTerm,
+    LogEntry[] Entries,
+    long LeaderCommit) : RaftMessage(From, To, Term)
+{
+    [Id(0)]
+    public readonly long PrevLogIndex = PrevLogIndex;
+
+    [Id(1)]
+    public readonly long PrevLogTerm = PrevLogTerm;
+
+    [Id(2)]
+    public readonly LogEntry[] Entries = Entries;
+
+    [Id(3)]
+    public readonly long LeaderCommit = LeaderCommit;
+
+    /// <inheritdoc />
+    public override long SizeEstimate => base.SizeEstimate + 24 + Entries.Sum(e => e.SizeEstimate);
+}

@@ -1,0 +1,11 @@
+namespace RaftOrleans.Raft.Core;
+
+/// <summary>What a log entry carries.</summary>
+public enum LogEntryKind
+{
+    /// <summary>An application command, to be applied.</summary>
+    Command = 0,
+
+    /// <summary>An empty entry appended by a new leader (§8); the application skips it.</summary>
+    NoOp = 1,
+}

@@ -1,0 +1,103 @@
+namespace RaftOrleans.Raft.Core;
+
+/// <summary>The output side: building <see cref="Ready"/> batches and acknowledging them.</summary>
+public sealed partial class RaftNode
+{
+    /// <summary>
+    /// True when there is work for the host (state or entries to persist, messages to send, entries or a snapshot
+    /// to apply) and no Ready is outstanding.
+    /// </summary>
+    public bool HasReady =>
+        _outstanding is null
+        && ((_replicationPending && Role == RaftRole.Leader)
+            || _persistedHardState.CurrentTerm != CurrentTerm
+            || _persistedHardState.VotedFor != VotedFor
+            || _pendingTruncateFrom is not null
+            || _unstableFrom <= _log.LastIndex
+            || _pendingSnapshotPersist is not null
+            || _pendingSnapshotApply is not null
+            || _messages.Count > 0
+            || _messagesAfterPersist.Count > 0
+            || Math.Min(CommitIndex, _log.LastIndex) > _applying);
+
+    /// <summary>
+    /// Hands out the next batch of work. Only one Ready may be outstanding: call <see cref="Advance"/> before the
+    /// next GetReady. Step, Tick, Propose and Snapshot may be called while a Ready is outstanding (for instance while
+    /// the host awaits its storage); their effects go into the next Ready.
+    /// </summary>
+    public Ready GetReady()
+    {
+        if (_outstanding is not null)
+        {
+            throw new InvalidOperationException("The previous Ready was not advanced.");
+        }
+
+        FlushReplication();
+
+        HardState? hardState = null;
+        if (_persistedHardState.CurrentTerm != CurrentTerm || _persistedHardState.VotedFor != VotedFor)
+        {
+            hardState = new HardState(CurrentTerm, VotedFor);
+            _persistedHardState = hardState;
+        }
+
+        var entries = _log.Slice(_unstableFrom, _log.LastIndex);
+        _unstableFrom = _log.LastIndex + 1;
+        var truncateFrom = _pendingTruncateFrom;
+        _pendingTruncateFrom = null;
+        var snapshot = _pendingSnapshotPersist;
+        _pendingSnapshotPersist = null;
+        var snapshotToApply = _pendingSnapshotApply;
+        _pendingSnapshotApply = null;
+
+        // Committed entries go out in index order, each once; entries covered by a snapshot never do (§7).
+        _applying = Math.Max(_applying, _log.SnapshotIndex);
+        var committed = _log.Slice(_applying + 1, Math.Min(CommitIndex, _log.LastIndex));
+        if (committed.Length > 0)
+        {
+            _applying = committed[^1].Index;
+        }
+
+        var messages = _messages;
+        var messagesAfterPersist = _messagesAfterPersist;
+        _messages = [];
+        _messagesAfterPersist = [];
+
+        var ready = new Ready(hardState, truncateFrom, entries, snapshot, messages, messagesAfterPersist, snapshotToApply, committed);
+        _outstanding = ready;
+        _outstandingAppliedTo = _applying;
+        return ready;
+    }
+
+    /// <summary>
+    /// Acknowledges that the host persisted, sent and applied <paramref name="ready"/>. The leader then counts its own
+    /// newly durable entries toward commitment.
+    /// </summary>
+    public void Advance(Ready ready)
+    {
+        ArgumentNullException.ThrowIfNull(ready);
+        if (!ReferenceEquals(ready, _outstanding))
+        {
+            throw new InvalidOperationException("Advance must acknowledge the outstanding Ready.");
+        }
+
+        _outstanding = null;
+        LastApplied = Math.Max(LastApplied, _outstandingAppliedTo);
+        if (ready.Entries.Count > 0)
+        {
+            var last = ready.Entries[^1];
+            if (_log.TryTerm(last.Index) == last.Term)
+            {
+                // Log Matching: same index and term means the whole durable prefix equals ours.
+                _stableIndex = Math.Max(_stableIndex, last.Index);
+            }
+        }
+
+        if (ready.Snapshot is { } s && _log.TryTerm(s.LastIncludedIndex) == s.LastIncludedTerm)
+        {
+            _stableIndex = Math.Max(_stableIndex, s.LastIncludedIndex);
+        }
+
+        MaybeCommit();
+    }
+}

@@ -1,0 +1,20 @@
+namespace RaftOrleans.Raft.Core;
+
+/// <summary>
+/// A state-machine snapshot covering every entry up to and including <see cref="LastIncludedIndex"/> (§7).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("raft.Snapshot")]
+public sealed record RaftSnapshot(
+    long LastIncludedIndex,
+    long LastIncludedTerm,
+    byte[] Data)
+{
+    [Id(0)]
+    public readonly long LastIncludedIndex = LastIncludedIndex;
+
+    [Id(1)]
+    public readonly long LastIncludedTerm = LastIncludedTerm;
+
+    [Id(2)]
+    public readonly byte[] Data = Data;
+}
