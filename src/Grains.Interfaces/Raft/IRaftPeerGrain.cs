@@ -1,0 +1,38 @@
+using Orleans.Concurrency;
+using RaftOrleans.Raft.Core;
+
+namespace RaftOrleans.Grains.Interfaces.Raft;
+
+/// <summary>
+/// One Raft peer; key <c>group/peer</c>. Peers exchange Raft messages with one-way calls, so no peer ever
+/// waits on another (two peers sending to each other at once cannot deadlock), and a slow or dead peer
+/// costs its senders nothing.
+/// </summary>
+[Alias("raft.IRaftPeerGrain")]
+public interface IRaftPeerGrain : IGrainWithStringKey
+{
+    /// <summary>Makes this peer a member of <paramref name="config"/>; idempotent.</summary>
+    /// <exception cref="GroupConfigMismatchException">The peer already belongs to a different group.</exception>
+    [Alias("Initialize")]
+    Task InitializeAsync(RaftGroupConfig config);
+
+    /// <summary>Raft messages from other peers (RequestVote, AppendEntries, InstallSnapshot and replies).</summary>
+    [Alias("Deliver"), OneWay]
+    Task DeliverAsync(RaftMessage[] messages);
+
+    /// <summary>
+    /// Start(command): on the leader, appends the command and returns its (index, term) without waiting for
+    /// commit; elsewhere returns at once with the leader this peer knows of.
+    /// </summary>
+    /// <exception cref="UnknownGroupException">The peer belongs to no group.</exception>
+    [Alias("Start")]
+    Task<StartResult> StartAsync(byte[] command);
+
+    /// <exception cref="UnknownGroupException">The peer belongs to no group.</exception>
+    [Alias("GetState"), AlwaysInterleave]
+    Task<PeerState> GetStateAsync();
+
+    /// <summary>Drops this activation and its volatile state, as a crash does; the next call restarts the peer from storage.</summary>
+    [Alias("Crash")]
+    Task CrashAsync();
+}

@@ -1,0 +1,13 @@
+namespace RaftOrleans.Grains.Interfaces.Raft;
+
+/// <summary>A peer's view of itself (GetState), with its log positions.</summary>
+[GenerateSerializer, Immutable, Alias("raft.PeerState")]
+public sealed record PeerState(
+    [property: Id(0)] long Term,
+    [property: Id(1)] bool IsLeader,
+    [property: Id(2)] string? LeaderHint,
+    [property: Id(3)] long CommitIndex,
+    [property: Id(4)] long LastApplied,
+    [property: Id(5)] long LastIndex,
+    [property: Id(6)] long SnapshotIndex,
+    [property: Id(7)] string Silo);

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using RaftOrleans.Grains.Raft;
+using RaftOrleans.Grains.Raft.StateMachines;
+
+namespace RaftOrleans.Grains.Hosting;
+
+public static class RaftSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds the Raft peer grains. The host must also register a durable grain storage named
+    /// <see cref="StorageNames.Raft"/>; a reminder service is optional (peers then recover on the next call).
+    /// </summary>
+    public static ISiloBuilder AddRaft(this ISiloBuilder builder, Action<RaftOptions>? configure = null)
+    {
+        var options = builder.Services.AddOptions<RaftOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RaftOptions>, RaftOptionsValidator>());
+        builder.Services.TryAddSingleton<RaftStateMachineRegistry>();
+        return builder;
+    }
+
+    /// <summary>Makes a state machine available to Raft groups by name.</summary>
+    public static ISiloBuilder AddRaftStateMachine(this ISiloBuilder builder, string name, Func<RaftPeerIdentity, IRaftStateMachine> create)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.Services.AddSingleton(new RaftStateMachineRegistration(name, create));
+        return builder;
+    }
+}

@@ -1,0 +1,27 @@
+namespace RaftOrleans.Grains.Raft;
+
+public sealed class RaftOptions
+{
+    /// <summary>One logical tick of the Raft core: the grain timer's period.</summary>
+    public TimeSpan TickPeriod { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Election timeout in ticks; the core randomizes it in [ElectionTicks, 2 x ElectionTicks).</summary>
+    public int ElectionTicks { get; set; } = 10;
+
+    /// <summary>Heartbeat interval in ticks (at most 10 per second with the defaults, as the lab asks).</summary>
+    public int HeartbeatTicks { get; set; } = 2;
+
+    public int MaxEntriesPerAppend { get; set; } = 256;
+
+    public int MaxInflightAppends { get; set; } = 8;
+
+    public bool PreVote { get; set; } = true;
+
+    public bool CheckQuorum { get; set; } = true;
+
+    /// <summary>Log entries per storage record; appending rewrites at most one or two such records.</summary>
+    public int EntriesPerSegment { get; set; } = 64;
+
+    /// <summary>The state machine is snapshotted and the log compacted after this many applied entries; 0 never.</summary>
+    public int SnapshotEveryEntries { get; set; } = 1000;
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+
+namespace RaftOrleans.Grains.Raft;
+
+internal sealed class RaftOptionsValidator : IValidateOptions<RaftOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RaftOptions options)
+    {
+        var errors = new List<string>();
+        if (options.TickPeriod <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(RaftOptions.TickPeriod)} must be positive.");
+        }
+
+        if (options.HeartbeatTicks < 1 || options.ElectionTicks <= options.HeartbeatTicks)
+        {
+            errors.Add($"Need 1 <= {nameof(RaftOptions.HeartbeatTicks)} < {nameof(RaftOptions.ElectionTicks)} (were {options.HeartbeatTicks}, {options.ElectionTicks}).");
+        }
+
+        if (options.MaxEntriesPerAppend < 1 || options.MaxInflightAppends < 1 || options.EntriesPerSegment < 1)
+        {
+            errors.Add("Append batch, in-flight and segment sizes must be at least 1.");
+        }
+
+        if (options.SnapshotEveryEntries < 0)
+        {
+            errors.Add($"{nameof(RaftOptions.SnapshotEveryEntries)} must be 0 (never) or positive.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

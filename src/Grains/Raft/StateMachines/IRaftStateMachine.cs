@@ -1,0 +1,22 @@
+namespace RaftOrleans.Grains.Raft.StateMachines;
+
+/// <summary>
+/// The replicated application a Raft peer runs. The peer calls it on its grain scheduler, one call at a
+/// time: committed commands in log order (each index once per activation), snapshots, and restores.
+/// </summary>
+public interface IRaftStateMachine
+{
+    /// <summary>Applies the committed command at <paramref name="index"/> and returns its result (may be empty).</summary>
+    byte[] Apply(long index, byte[] command);
+
+    /// <summary>A new leader's no-op entry at <paramref name="index"/> was committed: nothing to apply, the index is used.</summary>
+    void ApplyNoOp(long index)
+    {
+    }
+
+    /// <summary>The state after the last applied command, to compact the log with.</summary>
+    byte[] TakeSnapshot();
+
+    /// <summary>Replaces the state with a snapshot covering the log up to <paramref name="lastIncludedIndex"/>.</summary>
+    void Restore(long lastIncludedIndex, byte[] snapshot);
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+using RaftOrleans.Grains.Hosting;
+
+namespace RaftOrleans.Grains.Tests.Raft;
+
+/// <summary>
+/// Every Raft test silo: Raft peers on SQLite storage shared by the whole cluster (it survives a silo
+/// kill, like the lab's persister), the recording state machine, and the lab network on peer calls.
+/// </summary>
+public sealed class RaftSiloConfigurator : ISiloConfigurator
+{
+    public const string DatabaseKey = "RaftTests:Database";
+
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        var database = siloBuilder.Configuration[DatabaseKey] ?? throw new InvalidOperationException($"{DatabaseKey} is not set.");
+        siloBuilder
+            .AddSqliteGrainStorage(StorageNames.Raft, options => options.DatabasePath = database)
+            .AddRaft(options =>
+            {
+                options.TickPeriod = TimeSpan.FromMilliseconds(50);
+                options.ElectionTicks = 10;
+                options.HeartbeatTicks = 2;
+                options.SnapshotEveryEntries = 10;
+            })
+            .AddRaftStateMachine(RecordingStateMachine.Name, peer => new RecordingStateMachine(peer))
+            .AddOutgoingGrainCallFilter<RaftNetworkFilter>();
+    }
+}
