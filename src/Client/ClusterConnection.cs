@@ -3,14 +3,15 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using RaftOrleans.Grains.Hosting;
 
 namespace RaftOrleans.Client;
 
 /// <summary>
-/// The client's way into a cluster: a named cluster (its gateways) or, when none is named, a silo embedded
-/// in this process with the same grains and the same durable store as a standalone silo.
+/// The client's way into a cluster: a named cluster (its gateways, or the Redis its silos register in) or, when
+/// none is named, a silo embedded in this process with the same grains and the same durable store as a standalone silo.
 /// </summary>
 internal sealed class ClusterConnection(IHost host, string description) : IAsyncDisposable
 {
@@ -18,11 +19,28 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
 
     public string Description => description;
 
-    /// <param name="cluster">Null for an embedded silo; otherwise gateways, <c>host:port[,host:port…]</c>.</param>
-    /// <exception cref="ClusterUnavailableException">The named cluster cannot be reached.</exception>
+    /// <param name="cluster">Gateways, <c>host:port[,host:port…]</c>; null for Redis or an embedded silo.</param>
+    /// <param name="redis">The Redis connection string of a Redis-clustered cluster; null for gateways or an embedded silo.</param>
     /// <param name="clusterId">The named cluster's ClusterId; a gateway refuses clients of another cluster.</param>
-    public static async Task<ClusterConnection> OpenAsync(string? cluster, string clusterId, string dataDirectory, CancellationToken cancellationToken)
+    /// <param name="dataDirectory">The embedded silo's durable store.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="ClusterUnavailableException">The named cluster (or its Redis) cannot be reached.</exception>
+    /// <exception cref="OptionsValidationException">Both a cluster and Redis are named, or the Redis connection string is malformed.</exception>
+    public static async Task<ClusterConnection> OpenAsync(string? cluster, string? redis, string clusterId, string dataDirectory, CancellationToken cancellationToken)
     {
+        redis = string.IsNullOrWhiteSpace(redis) ? null : redis;
+        if (cluster is not null && redis is not null)
+        {
+            throw new OptionsValidationException("--redis", typeof(string), ["Name the cluster by --cluster (its gateways) or by --redis (its Redis), not both."]);
+        }
+
+        var redisOptions = redis is null ? null : SiloHostRedis.TryParse(redis, out var redisError)
+            ?? throw new OptionsValidationException("--redis", typeof(string), [$"--redis: {redisError}"]);
+        if (redis is not null && await SiloHostRedis.CheckReachableAsync(redis, cancellationToken) is { } unreachable)
+        {
+            throw new ClusterUnavailableException($"{unreachable} (--redis)");
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
@@ -30,7 +48,19 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
 
         string description;
-        if (cluster is null)
+        var named = cluster ?? (redis is null ? null : $"Redis {redis}");
+        if (redisOptions is not null)
+        {
+            builder.UseOrleansClient(client => client
+                .UseRedisClustering(clustering => clustering.ConfigurationOptions = redisOptions.Clone())
+                .Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = clusterId;
+                    options.ServiceId = new SiloHostOptions().ServiceId;
+                }));
+            description = $"cluster {clusterId} via {named}";
+        }
+        else if (cluster is null)
         {
             var options = new SiloHostOptions
             {
@@ -61,10 +91,10 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
         {
             await host.StartAsync(cancellationToken);
         }
-        catch (Exception exception) when (cluster is not null && exception is not OperationCanceledException)
+        catch (Exception exception) when (named is not null && exception is not OperationCanceledException)
         {
             host.Dispose();
-            throw new ClusterUnavailableException($"Cannot reach the cluster at {cluster}: {exception.Message}", exception);
+            throw new ClusterUnavailableException($"Cannot reach the cluster at {named}: {exception.Message}", exception);
         }
 
         return new ClusterConnection(host, description);

@@ -8,7 +8,13 @@ internal static class GlobalOptions
 {
     public static Option<string?> Cluster { get; } = new("--cluster", "-c")
     {
-        Description = "Gateways of a running cluster (host:port[,host:port...] or 'localhost'). Without it, an embedded silo runs in this process.",
+        Description = "Gateways of a running cluster (host:port[,host:port...] or 'localhost'). Without it or --redis, an embedded silo runs in this process.",
+        Recursive = true,
+    };
+
+    public static Option<string?> Redis { get; } = new("--redis")
+    {
+        Description = "Redis connection string of a cluster whose silos use Redis (their RaftOrleans:Redis); the client finds the gateways there.",
         Recursive = true,
     };
 

@@ -5,6 +5,7 @@ using RaftOrleans.Client.Commands;
 var root = new RootCommand("Raft.Orleans client: run MapReduce jobs on a cluster, or on a silo embedded in this process.")
 {
     GlobalOptions.Cluster,
+    GlobalOptions.Redis,
     GlobalOptions.ClusterId,
     GlobalOptions.DataDirectory,
     MapReduceCommands.Create(),

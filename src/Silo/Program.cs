@@ -1,21 +1,95 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Dashboard;
 using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Silo;
 
-// Settings sit next to the binary, whatever directory the silo is started from.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-var options = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
+// One silo per process. Configuration: appsettings.json beside the binary, then environment variables
+// (RaftOrleans__Redis=...), then the command line (--RaftOrleans:SiloPort=11112), later ones winning.
+var configuration = new ConfigurationBuilder()
+    .SetBasePath(AppContext.BaseDirectory)
+    .AddJsonFile("appsettings.json", optional: true)
+    .AddEnvironmentVariables()
+    .AddCommandLine(args)
+    .Build();
+var options = configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
+var dashboard = configuration.GetSection(SiloDashboardOptions.SectionName).Get<SiloDashboardOptions>() ?? new SiloDashboardOptions();
 
-try
+var invalid = new SiloHostOptionsValidator().Validate(null, options).Failures?.ToList() ?? [];
+invalid.AddRange(new SiloDashboardOptionsValidator().Validate(null, dashboard).Failures ?? []);
+if (invalid.Count > 0)
 {
-    builder.UseOrleans(silo => silo.AddRaftOrleansSilo(options));
-    using var host = builder.Build();
-    await host.RunAsync();
-    return 0;
+    await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", invalid)}");
+    return SiloExitCodes.InvalidConfiguration;
 }
-catch (OptionsValidationException exception)
+
+if (StartupChecks.PortsInUse(options, dashboard) is { } portError)
 {
-    await Console.Error.WriteLineAsync($"Invalid configuration: {string.Join(" ", exception.Failures)}");
-    return 2;
+    await Console.Error.WriteLineAsync($"error: {portError}");
+    return SiloExitCodes.Unavailable;
+}
+
+if (options.UsesRedis && await SiloHostRedis.CheckReachableAsync(options.Redis!, CancellationToken.None) is { } redisError)
+{
+    await Console.Error.WriteLineAsync($"error: {redisError} ({SiloHostOptions.SectionName}:{nameof(SiloHostOptions.Redis)}); is Redis running there?");
+    return SiloExitCodes.Unavailable;
+}
+
+// The web host (Kestrel) only when the dashboard is on; otherwise the silo opens no HTTP port at all.
+IHostApplicationBuilder builder = dashboard.Enabled
+    ? WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory })
+    : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+// Every silo runs the dashboard's grains and statistics (a dashboard's grains activate on any silo of the
+// cluster); only a silo with the dashboard enabled serves its web UI.
+builder.UseOrleans(silo => silo.AddRaftOrleansSilo(options).AddDashboard());
+
+IHost host;
+var dashboardUrl = $"http://{dashboard.Address}:{dashboard.Port}/";
+if (builder is WebApplicationBuilder web)
+{
+    web.WebHost.UseUrls(dashboardUrl);
+    var app = web.Build();
+    app.MapOrleansDashboard();
+    host = app;
+}
+else
+{
+    host = ((HostApplicationBuilder)builder).Build();
+}
+
+using (host)
+{
+    var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RaftOrleans.Silo");
+    var siloAddress = $"{(options.UsesRedis ? options.AdvertisedIPAddress : "127.0.0.1")}:{options.SiloPort}";
+    try
+    {
+        await host.StartAsync();
+    }
+    catch (Exception exception)
+    {
+        SiloLog.StartFailed(logger, exception.Message, exception);
+        await Console.Error.WriteLineAsync($"error: the silo failed to start: {exception.Message}");
+        return SiloExitCodes.Failed;
+    }
+
+    var clusterId = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ClusterId;
+    var mode = options.UsesRedis ? "Redis clustering and storage" : $"localhost clustering, SQLite store {options.DatabasePath}";
+    SiloLog.Started(logger, siloAddress, clusterId, mode, options.GatewayPort);
+    if (dashboard.Enabled)
+    {
+        SiloLog.Dashboard(logger, dashboardUrl);
+    }
+
+    var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+    lifetime.ApplicationStopping.Register(() => SiloLog.Stopping(logger, siloAddress));
+    await host.WaitForShutdownAsync();
+    SiloLog.Stopped(logger, siloAddress);
+    return SiloExitCodes.Success;
 }

@@ -14,6 +14,7 @@ internal static class CommandRunner
         {
             await using var connection = await ClusterConnection.OpenAsync(
                 parse.GetValue(GlobalOptions.Cluster),
+                parse.GetValue(GlobalOptions.Redis),
                 parse.GetValue(GlobalOptions.ClusterId)!,
                 parse.GetValue(GlobalOptions.DataDirectory)!,
                 cancellationToken);

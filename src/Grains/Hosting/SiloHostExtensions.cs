@@ -1,13 +1,20 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace RaftOrleans.Grains.Hosting;
 
 public static class SiloHostExtensions
 {
     /// <summary>
-    /// Configures a whole Raft.Orleans silo: clustering, durable storage for every grain that needs it,
-    /// and the MapReduce grains. Used by the silo host and by the client's embedded silo alike.
+    /// Configures a whole Raft.Orleans silo: clustering, durable storage for every grain that needs it, a reminder
+    /// service, and the grains. Without <see cref="SiloHostOptions.Redis"/>: localhost clustering, the embedded
+    /// SQLite store and in-memory reminders (one machine). With it: Redis clustering, grain storage and
+    /// reminders (many hosts). Used by the silo host and by the client's embedded silo alike.
     /// </summary>
     /// <exception cref="OptionsValidationException">The options are not valid.</exception>
     public static ISiloBuilder AddRaftOrleansSilo(this ISiloBuilder builder, SiloHostOptions options)
@@ -18,18 +25,59 @@ public static class SiloHostExtensions
             throw new OptionsValidationException(SiloHostOptions.SectionName, typeof(SiloHostOptions), result.Failures);
         }
 
-        builder.UseLocalhostClustering(
-            options.SiloPort,
-            options.GatewayPort,
-            new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort),
-            options.ServiceId,
-            options.ClusterId);
-
-        foreach (var storage in new[] { StorageNames.MapReduce, StorageNames.Raft })
+        if (options.UsesRedis)
         {
-            builder.AddSqliteGrainStorage(storage, sqlite => sqlite.DatabasePath = options.DatabasePath);
+            UseRedis(builder, options);
+        }
+        else
+        {
+            builder.UseLocalhostClustering(
+                options.SiloPort,
+                options.GatewayPort,
+                new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort),
+                options.ServiceId,
+                options.ClusterId);
+
+            foreach (var storage in new[] { StorageNames.MapReduce, StorageNames.Raft })
+            {
+                builder.AddSqliteGrainStorage(storage, sqlite => sqlite.DatabasePath = options.DatabasePath);
+            }
+
+            builder.UseInMemoryReminderService();
+        }
+
+        if (options.FastFailureDetection)
+        {
+            builder.Configure<ClusterMembershipOptions>(membership =>
+            {
+                membership.ProbeTimeout = TimeSpan.FromSeconds(1);
+                membership.NumMissedProbesLimit = 2;
+            });
         }
 
         return builder.AddMapReduce();
+    }
+
+    private static void UseRedis(ISiloBuilder builder, SiloHostOptions options)
+    {
+        var redis = SiloHostRedis.TryParse(options.Redis!, out _)!;
+        builder.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+        builder.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIPAddress), options.SiloPort, options.GatewayPort, options.ListenOnAnyHostAddress);
+        builder.UseRedisClustering(clustering => clustering.ConfigurationOptions = redis.Clone());
+        foreach (var storage in new[] { StorageNames.MapReduce, StorageNames.Raft })
+        {
+            // Orleans' own binary serializer, as the SQLite store uses: the grain states are [GenerateSerializer] types.
+            builder.AddRedisGrainStorage(storage, optionsBuilder => optionsBuilder.Configure<Serializer>((storageOptions, serializer) =>
+            {
+                storageOptions.ConfigurationOptions = redis.Clone();
+                storageOptions.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+        }
+
+        builder.UseRedisReminderService(reminders => reminders.ConfigurationOptions = redis.Clone());
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace RaftOrleans.Grains.Hosting;
@@ -23,6 +24,16 @@ public sealed class SiloHostOptionsValidator : IValidateOptions<SiloHostOptions>
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {
             errors.Add($"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.DataDirectory)} is required.");
+        }
+
+        if (options.UsesRedis && SiloHostRedis.TryParse(options.Redis!, out var redisError) is null)
+        {
+            errors.Add($"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.Redis)}: {redisError}");
+        }
+
+        if (!IPAddress.TryParse(options.AdvertisedIPAddress, out _))
+        {
+            errors.Add($"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.AdvertisedIPAddress)} must be an IP address (was '{options.AdvertisedIPAddress}').");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Sockets;
+using RaftOrleans.Grains.Hosting;
+
+namespace RaftOrleans.Silo;
+
+/// <summary>What a silo checks before it starts, so that a bad set-up fails at once with a message that says what is wrong.</summary>
+internal static class StartupChecks
+{
+    /// <returns>Null when every port the silo (and its dashboard) will listen on is free; otherwise which one is not.</returns>
+    public static string? PortsInUse(SiloHostOptions silo, SiloDashboardOptions dashboard)
+    {
+        var siloAddress = !silo.UsesRedis ? IPAddress.Loopback
+            : silo.ListenOnAnyHostAddress ? IPAddress.Any
+            : IPAddress.Parse(silo.AdvertisedIPAddress);
+        var ports = new List<(string Name, IPAddress Address, int Port)>
+        {
+            ($"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.SiloPort)}", siloAddress, silo.SiloPort),
+            ($"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.GatewayPort)}", siloAddress, silo.GatewayPort),
+        };
+        if (dashboard.Enabled)
+        {
+            ports.Add(($"{SiloDashboardOptions.SectionName}:{nameof(SiloDashboardOptions.Port)}", IPAddress.Parse(dashboard.Address), dashboard.Port));
+        }
+
+        foreach (var (name, address, port) in ports)
+        {
+            try
+            {
+                using var listener = new TcpListener(address, port);
+                listener.Start();
+            }
+            catch (SocketException exception)
+            {
+                return exception.SocketErrorCode == SocketError.AddressAlreadyInUse
+                    ? $"port {port} ({name}) on {address} is already in use: another silo or program listens there; give this silo its own port."
+                    : $"cannot listen on {address}:{port} ({name}): {exception.Message}";
+            }
+        }
+
+        return null;
+    }
+}
