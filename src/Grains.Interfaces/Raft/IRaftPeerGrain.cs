@@ -28,6 +28,14 @@ public interface IRaftPeerGrain : IGrainWithStringKey
     [Alias("Start")]
     Task<StartResult> StartAsync(byte[] command);
 
+    /// <summary>
+    /// Appends the command as leader and returns the state machine's result once it is committed and applied here.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This peer is not the leader (with a hint).</exception>
+    /// <exception cref="LeadershipLostException">Leadership was lost before the command committed; its fate is unknown.</exception>
+    [Alias("Execute")]
+    Task<byte[]> ExecuteAsync(byte[] command);
+
     /// <exception cref="UnknownGroupException">The peer belongs to no group.</exception>
     [Alias("GetState"), AlwaysInterleave]
     Task<PeerState> GetStateAsync();

@@ -1,6 +1,8 @@
 namespace RaftOrleans.Grains.Interfaces.Raft;
 
 /// <summary>A peer's view of itself (GetState), with its log positions.</summary>
+/// <param name="Silo">The silo hosting this activation.</param>
+/// <param name="Incarnation">Which activation of the peer answered: each one claims the next number in storage.</param>
 [GenerateSerializer, Immutable, Alias("raft.PeerState")]
 public sealed record PeerState(
     [property: Id(0)] long Term,
@@ -10,4 +12,5 @@ public sealed record PeerState(
     [property: Id(4)] long LastApplied,
     [property: Id(5)] long LastIndex,
     [property: Id(6)] long SnapshotIndex,
-    [property: Id(7)] string Silo);
+    [property: Id(7)] string Silo,
+    [property: Id(8)] long Incarnation);

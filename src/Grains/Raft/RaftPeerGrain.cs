@@ -43,6 +43,9 @@ internal sealed partial class RaftPeerGrain(
     private IGrainTimer? _ticker;
     private bool _pumping;
 
+    /// <summary>Commands proposed by <see cref="ExecuteAsync"/>, by log index, with the term they were appended in.</summary>
+    private readonly Dictionary<long, (long Term, TaskCompletionSource<byte[]> Result)> _waiters = [];
+
     /// <summary>Set once a write of this activation was rejected: it no longer acts at all.</summary>
     private bool _fenced;
 
@@ -111,6 +114,21 @@ internal sealed partial class RaftPeerGrain(
         return Task.FromResult(new StartResult(result.Accepted, result.Index, result.Term, result.LeaderHint));
     }
 
+    public Task<byte[]> ExecuteAsync(byte[] command)
+    {
+        var node = RequireNode();
+        var result = _fenced ? default : node.Propose(command);
+        if (!result.Accepted)
+        {
+            throw new NotLeaderException(Key, _fenced ? null : result.LeaderHint);
+        }
+
+        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters[result.Index] = (result.Term, waiter);
+        Pump();
+        return waiter.Task;
+    }
+
     public Task<PeerState> GetStateAsync()
     {
         var node = RequireNode();
@@ -123,12 +141,14 @@ internal sealed partial class RaftPeerGrain(
             node.LastApplied,
             node.LastIndex,
             node.LastIncludedIndex,
-            silo.SiloAddress.ToParsableString()));
+            silo.SiloAddress.ToParsableString(),
+            _store.Hard.Incarnation));
     }
 
     public Task CrashAsync()
     {
         LogCrash(logger, Key);
+        FailWaitersUpTo(long.MaxValue, "cannot be followed: the peer crashed");
         _fenced = true;
         _ticker?.Dispose();
         DeactivateOnIdle();
@@ -248,14 +268,33 @@ internal sealed partial class RaftPeerGrain(
 
         foreach (var entry in ready.CommittedEntries)
         {
+            byte[] result = [];
             if (entry.Kind == LogEntryKind.Command)
             {
-                _stateMachine!.Apply(entry.Index, entry.Command);
+                result = _stateMachine!.Apply(entry.Index, entry.Command);
             }
             else
             {
                 _stateMachine!.ApplyNoOp(entry.Index);
             }
+
+            if (_waiters.Remove(entry.Index, out var waiter))
+            {
+                // Another leader's entry at our index means ours was overwritten and never committed.
+                if (waiter.Term == entry.Term)
+                {
+                    waiter.Result.TrySetResult(result);
+                }
+                else
+                {
+                    waiter.Result.TrySetException(new LeadershipLostException($"Raft peer '{Key}': the entry at index {entry.Index} of term {waiter.Term} was replaced by one of term {entry.Term}."));
+                }
+            }
+        }
+
+        if (ready.SnapshotToApply is { } installed)
+        {
+            FailWaitersUpTo(installed.LastIncludedIndex, "was covered by a snapshot from the leader");
         }
     }
 
@@ -268,8 +307,18 @@ internal sealed partial class RaftPeerGrain(
         }
     }
 
+    private void FailWaitersUpTo(long index, string why)
+    {
+        foreach (var waiting in _waiters.Keys.Where(i => i <= index).ToList())
+        {
+            _waiters.Remove(waiting, out var waiter);
+            waiter.Result.TrySetException(new LeadershipLostException($"Raft peer '{Key}': the command at index {waiting} {why}; its fate is unknown."));
+        }
+    }
+
     private void Fence(Exception exception)
     {
+        FailWaitersUpTo(long.MaxValue, "cannot be followed: this activation stopped");
         _fenced = true;
         _ticker?.Dispose();
         LogFenced(logger, exception, Key);

@@ -13,6 +13,9 @@ public sealed class ApplyLog
     private readonly Dictionary<string, Dictionary<long, int?>> _applied = new(StringComparer.Ordinal);
     private readonly List<string> _errors = [];
 
+    /// <summary>The first command applied at each index by any peer; unlike per-peer histories, snapshots never trim it.</summary>
+    private readonly Dictionary<long, int?> _log = [];
+
     public static ApplyLog For(string group) => Groups.GetOrAdd(group, _ => new ApplyLog());
 
     public IReadOnlyList<string> Errors
@@ -54,7 +57,22 @@ public sealed class ApplyLog
                 }
             }
 
+            if (_log.TryGetValue(index, out var logged) && logged != value)
+            {
+                _errors.Add($"commit index={index} server={peer} {value} != earlier {logged}");
+            }
+
+            _log[index] = value;
             Peer(peer)[index] = value;
+        }
+    }
+
+    /// <summary>What was applied at <paramref name="index"/> by anyone, ever; false if nobody applied it.</summary>
+    public bool TryGetLogged(long index, out int? value)
+    {
+        lock (_lock)
+        {
+            return _log.TryGetValue(index, out value);
         }
     }
 

@@ -11,6 +11,7 @@ public sealed class RaftNetwork
 {
     private static readonly ConcurrentDictionary<string, RaftNetwork> Groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _disconnected = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<SentMessage> _sent = new();
     private long _delivered;
     private long _dropped;
 
@@ -52,6 +53,11 @@ public sealed class RaftNetwork
 
         return delay;
     }
+
+    /// <summary>Every message a peer tried to send, whether or not the network then delivered it.</summary>
+    public IReadOnlyCollection<SentMessage> Sent => _sent.ToArray();
+
+    public void RecordSent(string from, string to, RaftOrleans.Raft.Core.RaftMessage message) => _sent.Enqueue(new SentMessage(from, to, message));
 
     public void CountDelivered() => Interlocked.Increment(ref _delivered);
 

@@ -1,4 +1,5 @@
 using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Raft.Core;
 
 namespace RaftOrleans.Grains.Tests.Raft;
 
@@ -19,6 +20,14 @@ public sealed class RaftNetworkFilter : IOutgoingGrainCallFilter
         {
             await context.Invoke();
             return;
+        }
+
+        if (context.Request.GetArgument(0) is RaftMessage[] messages)
+        {
+            foreach (var message in messages)
+            {
+                network.RecordSent(from, to, message);
+            }
         }
 
         if (network.Route(from, to) is not { } delay)

@@ -1,0 +1,5 @@
+using RaftOrleans.Raft.Core;
+
+namespace RaftOrleans.Grains.Tests.Raft;
+
+public sealed record SentMessage(string From, string To, RaftMessage Message);
