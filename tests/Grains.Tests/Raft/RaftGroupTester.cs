@@ -15,11 +15,12 @@ public sealed class RaftGroupTester
     private readonly HashSet<int> _crashed = [];
     private readonly Dictionary<long, HashSet<string>> _leadersByTerm = [];
 
-    public RaftGroupTester(TestCluster cluster, int peers, string scenario)
+    /// <param name="group">An existing group to attach to (e.g. after a cluster restart); a new unique name when null.</param>
+    public RaftGroupTester(TestCluster cluster, int peers, string scenario, string? group = null)
     {
         _cluster = cluster;
         Count = peers;
-        Group = $"{scenario}-{Guid.NewGuid():N}"[..(scenario.Length + 9)];
+        Group = group ?? $"{scenario}-{Guid.NewGuid():N}"[..(scenario.Length + 9)];
         Config = new RaftGroupConfig(Group, Enumerable.Range(0, peers).Select(PeerId).ToArray(), RecordingStateMachine.Name);
         Network = RaftNetwork.For(Group);
         Applied = ApplyLog.For(Group);
