@@ -1,0 +1,115 @@
+using System.Text;
+
+namespace RaftOrleans.KeyValue;
+
+/// <summary>
+/// The key/value state machine: Put, Append and Get on string keys, applied in log order, with
+/// at-most-once execution per (client, sequence): a retried command gets the reply of its first execution.
+/// Deterministic: every peer applying the same commands holds the same state and gives the same replies.
+/// </summary>
+public sealed class KeyValueStore(KvLimits limits)
+{
+    private const byte SnapshotVersion = 1;
+
+    private readonly Dictionary<string, string> _data = new(StringComparer.Ordinal);
+
+    /// <summary>Each client's last applied sequence number and its reply (part of the snapshot).</summary>
+    private readonly Dictionary<Guid, (long Sequence, KvReply Reply)> _sessions = [];
+
+    public int Count => _data.Count;
+
+    public KvReply Apply(KvCommand command)
+    {
+        if (_sessions.TryGetValue(command.ClientId, out var session) && command.Sequence <= session.Sequence)
+        {
+            // A client has one request outstanding, so an old sequence number is a retry of its last one.
+            return session.Reply;
+        }
+
+        var reply = Execute(command);
+        _sessions[command.ClientId] = (command.Sequence, reply);
+        return reply;
+    }
+
+    public string? Read(string key) => _data.GetValueOrDefault(key);
+
+    public byte[] Snapshot()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(SnapshotVersion);
+            writer.Write(_data.Count);
+            foreach (var (key, value) in _data)
+            {
+                writer.Write(key);
+                writer.Write(value);
+            }
+
+            writer.Write(_sessions.Count);
+            foreach (var (client, (sequence, reply)) in _sessions)
+            {
+                writer.Write(client.ToByteArray());
+                writer.Write(sequence);
+                var bytes = reply.Encode();
+                writer.Write(bytes.Length);
+                writer.Write(bytes);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    public void Restore(byte[] snapshot)
+    {
+        _data.Clear();
+        _sessions.Clear();
+        if (snapshot.Length == 0)
+        {
+            return;
+        }
+
+        using var reader = new BinaryReader(new MemoryStream(snapshot), Encoding.UTF8);
+        var version = reader.ReadByte();
+        if (version != SnapshotVersion)
+        {
+            throw new FormatException($"Unknown key/value snapshot format {version}.");
+        }
+
+        for (var count = reader.ReadInt32(); count > 0; count--)
+        {
+            var key = reader.ReadString();
+            _data[key] = reader.ReadString();
+        }
+
+        for (var count = reader.ReadInt32(); count > 0; count--)
+        {
+            var client = new Guid(reader.ReadBytes(16));
+            var sequence = reader.ReadInt64();
+            var reply = KvReply.Decode(reader.ReadBytes(reader.ReadInt32()));
+            _sessions[client] = (sequence, reply);
+        }
+    }
+
+    private KvReply Execute(KvCommand command)
+    {
+        if (limits.Check(command.Operation, command.Key, command.Value) is { } error)
+        {
+            return new KvReply(string.Empty, error);
+        }
+
+        switch (command.Operation)
+        {
+            case KvOperation.Get:
+                return KvReply.Ok(_data.GetValueOrDefault(command.Key, string.Empty));
+            case KvOperation.Put:
+                _data[command.Key] = command.Value;
+                return KvReply.Ok(string.Empty);
+            case KvOperation.Append:
+                _data[command.Key] = _data.GetValueOrDefault(command.Key, string.Empty) + command.Value;
+                return KvReply.Ok(string.Empty);
+            default:
+                return new KvReply(string.Empty, $"Unknown operation {command.Operation}.");
+        }
+    }
+}

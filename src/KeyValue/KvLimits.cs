@@ -1,0 +1,23 @@
+namespace RaftOrleans.KeyValue;
+
+/// <summary>What a request may carry; checked by the client and again by the store, which must agree on every peer.</summary>
+public sealed record KvLimits(int MaxKeyLength = 1024, int MaxValueLength = 1 << 20)
+{
+    /// <summary>Why the request is not acceptable, or null when it is.</summary>
+    public string? Check(KvOperation operation, string key, string value)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return "The key must not be empty.";
+        }
+
+        if (key.Length > MaxKeyLength)
+        {
+            return $"The key is {key.Length} characters long; the limit is {MaxKeyLength}.";
+        }
+
+        return operation != KvOperation.Get && value.Length > MaxValueLength
+            ? $"The value is {value.Length} characters long; the limit is {MaxValueLength}."
+            : null;
+    }
+}
