@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using RaftOrleans.Integration.Tests.Infrastructure;
+
+namespace RaftOrleans.Integration.Tests;
+
+/// <summary>A silo or client with a bad set-up stops at once with a clear message and a non-zero exit code.</summary>
+[Trait("Category", "Integration")]
+public sealed partial class BadConfigurationTests(ITestOutputHelper log) : IDisposable
+{
+    /// <summary>"Fast": a bad set-up is reported well before anyone would wonder whether the silo hangs.</summary>
+    private static readonly TimeSpan Fast = TimeSpan.FromSeconds(15);
+
+    private readonly TempDirectory _work = new("it-config");
+
+    [Fact]
+    public async Task Silo_UnreachableRedis_ExitsWithMessage()
+    {
+        var closedPort = FreePorts.Next();
+        var (exitCode, stderr) = await RunAsync(Binaries.SiloDll, SiloArguments($"--RaftOrleans:Redis=127.0.0.1:{closedPort}"));
+        Assert.Equal(3, exitCode);
+        Assert.Contains($"Redis at 127.0.0.1:{closedPort} is unreachable", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:6379,bogus=1", "is malformed")]
+    [InlineData("127.0.0.1:notaport", "names no server")]
+    public async Task Silo_MalformedRedis_ExitsWithMessage(string connectionString, string message)
+    {
+        var (exitCode, stderr) = await RunAsync(Binaries.SiloDll, SiloArguments($"--RaftOrleans:Redis={connectionString}"));
+        Assert.Equal(2, exitCode);
+        Assert.Contains("RaftOrleans:Redis", stderr, StringComparison.Ordinal);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_PortInUse_ExitsWithMessage()
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+        var (exitCode, stderr) = await RunAsync(Binaries.SiloDll, SiloArguments($"--RaftOrleans:GatewayPort={port}"));
+        Assert.Equal(3, exitCode);
+        Assert.Contains($"port {port} (RaftOrleans:GatewayPort) on 127.0.0.1 is already in use", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_InvalidPort_ExitsWithMessage()
+    {
+        var (exitCode, stderr) = await RunAsync(Binaries.SiloDll, SiloArguments("--RaftOrleans:SiloPort=70000"));
+        Assert.Equal(2, exitCode);
+        Assert.Contains("RaftOrleans:SiloPort must be a TCP port, 1-65535 (was 70000)", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Client_UnreachableRedis_ExitsWithClusterUnavailable()
+    {
+        var closedPort = FreePorts.Next();
+        var (exitCode, output) = await RunAsync(Binaries.ClientDll, ["--redis", $"127.0.0.1:{closedPort}", "mr", "status", "some-job"]);
+        Assert.Equal(3, exitCode);
+        Assert.Contains($"Redis at 127.0.0.1:{closedPort} is unreachable", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Client_MalformedRedis_ExitsWithInvalidInput()
+    {
+        var (exitCode, output) = await RunAsync(Binaries.ClientDll, ["--redis", "127.0.0.1:6379,bogus=1", "mr", "status", "some-job"]);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--redis: the Redis connection string '127.0.0.1:6379,bogus=1' is malformed", output, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _work.Dispose();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
+
+    private string[] SiloArguments(params string[] extra) =>
+    [
+        $"--RaftOrleans:SiloPort={FreePorts.Next()}",
+        $"--RaftOrleans:GatewayPort={FreePorts.Next()}",
+        $"--RaftOrleans:DataDirectory={_work.Sub("data")}",
+        .. extra,
+    ];
+
+    /// <returns>The exit code, and everything the process wrote (the message may go to either stream).</returns>
+    private async Task<(int ExitCode, string Output)> RunAsync(string dll, string[] arguments)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = ChildProcess.Start(Path.GetFileNameWithoutExtension(dll), dll, arguments, _work.Path);
+        var exitCode = await process.WaitForExitAsync(Fast);
+        log.WriteLine($"{string.Join(' ', arguments)} -> exit {exitCode} after {clock.Elapsed.TotalSeconds:0.00} s");
+        var output = string.Join(Environment.NewLine, process.Lines.Select(l => l.Text));
+        log.WriteLine(output);
+
+        // The client's console wraps long lines at word boundaries: compare words, not line breaks.
+        return (exitCode, WhiteSpace().Replace(output, " "));
+    }
+}

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace RaftOrleans.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A <c>dotnet &lt;dll&gt;</c> process of the test: its output lines are recorded and can be awaited, every wait is
+/// bounded, and it can be killed for real (SIGKILL) or asked to stop (SIGTERM). Disposing kills it if it still runs.
+/// </summary>
+public sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<OutputLine> _lines = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<OutputLine> Found)> _waiters = [];
+    private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _openStreams = 2;
+
+    private ChildProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    public string Name { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public IReadOnlyList<OutputLine> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return _lines.ToArray();
+            }
+        }
+    }
+
+    public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, string workingDirectory)
+    {
+        var info = new ProcessStartInfo(Binaries.DotnetHost)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        // The child's own settings only: no Redis of the test environment leaks into a silo by accident.
+        info.Environment.Remove("RaftOrleans__Redis");
+        var process = new Process { StartInfo = info };
+        var child = new ChildProcess(name, process);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data, isError: false);
+        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data, isError: true);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>The first line (already written or still to come) that <paramref name="match"/> accepts.</summary>
+    /// <exception cref="TimeoutException">No such line within <paramref name="timeout"/>.</exception>
+    /// <exception cref="InvalidOperationException">The process ended without writing one.</exception>
+    public async Task<OutputLine> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what)
+    {
+        var found = new TaskCompletionSource<OutputLine>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lines)
+        {
+            if (_lines.FirstOrDefault(l => match(l.Text)) is { } line)
+            {
+                return line;
+            }
+
+            _waiters.Add((match, found));
+        }
+
+        var ended = _outputClosed.Task;
+        var first = await Task.WhenAny(found.Task, ended, Task.Delay(timeout));
+        if (first == found.Task)
+        {
+            return await found.Task;
+        }
+
+        lock (_lines)
+        {
+            _waiters.RemoveAll(w => w.Found == found);
+        }
+
+        if (found.Task.IsCompleted)
+        {
+            return await found.Task;
+        }
+
+        throw first == ended
+            ? new InvalidOperationException($"{Name} ended (exit code {ExitCodeOrNull()}) before {what}.{Environment.NewLine}{Tail()}")
+            : new TimeoutException($"{Name}: no {what} within {timeout.TotalSeconds:0} s.{Environment.NewLine}{Tail()}");
+    }
+
+    /// <exception cref="TimeoutException">Still running after <paramref name="timeout"/>.</exception>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} still running after {timeout.TotalSeconds:0} s.{Environment.NewLine}{Tail()}");
+        }
+
+        // The exit is seen before the last output lines are read: let them be recorded too.
+        await Task.WhenAny(_outputClosed.Task, Task.Delay(TimeSpan.FromSeconds(5)));
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no goodbye to the cluster.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: false);
+
+    /// <summary>SIGTERM: what a service manager sends to stop a process.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit(TimeSpan.FromSeconds(10));
+    }
+
+    public string Tail(int count = 40)
+    {
+        var lines = Lines;
+        return string.Join(Environment.NewLine, lines.Skip(Math.Max(0, lines.Count - count)).Select(l => $"  [{Name}] {l}"));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? text, bool isError)
+    {
+        if (text is null)
+        {
+            if (Interlocked.Decrement(ref _openStreams) == 0)
+            {
+                _outputClosed.TrySetResult();
+            }
+
+            return;
+        }
+
+        var line = new OutputLine(DateTime.UtcNow, isError, text);
+        List<TaskCompletionSource<OutputLine>> matched = [];
+        lock (_lines)
+        {
+            _lines.Add(line);
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Match(text))
+                {
+                    matched.Add(_waiters[i].Found);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+
+        foreach (var found in matched)
+        {
+            found.TrySetResult(line);
+        }
+    }
+
+    private int? ExitCodeOrNull() => _process.HasExited ? _process.ExitCode : null;
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+
+namespace RaftOrleans.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A cluster of real silo processes on this machine: on the embedded SQLite store with localhost clustering
+/// (<paramref name="redis"/> null; the first silo is the primary the others join), or on Redis (clustering,
+/// storage, reminders). Its ClusterId is its own, so clusters of other tests never meet it. Disposing kills
+/// what still runs and writes every process's output to the test log.
+/// </summary>
+public sealed class SiloProcessCluster(string name, string workDirectory, string? redis, ITestOutputHelper log, params string[] siloArguments) : IDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly List<SiloProcess> _silos = [];
+    private readonly List<ChildProcess> _clients = [];
+
+    public string ClusterId { get; } = $"{name}-{Guid.NewGuid():N}";
+
+    public string DataDirectory { get; } = Path.Combine(workDirectory, "data");
+
+    public IReadOnlyList<SiloProcess> Silos => _silos;
+
+    /// <summary>The arguments that point the client at this cluster.</summary>
+    public IReadOnlyList<string> ClientArguments => redis is null
+        ? ["--cluster", string.Join(",", _silos.Where(s => !s.Process.HasExited).Select(s => s.Gateway)), "--cluster-id", ClusterId]
+        : ["--redis", redis, "--cluster-id", ClusterId];
+
+    /// <summary>Starts <paramref name="count"/> silos at once and waits until each says it has started.</summary>
+    public async Task<IReadOnlyList<SiloProcess>> StartSilosAsync(int count)
+    {
+        var started = new List<SiloProcess>();
+        if (redis is null && _silos.Count == 0)
+        {
+            // The primary first: the others join it.
+            started.Add(await StartSiloAsync());
+            count--;
+        }
+
+        var silos = Enumerable.Range(0, count).Select(_ => Launch()).ToList();
+        foreach (var silo in silos)
+        {
+            await WaitStartedAsync(silo);
+        }
+
+        started.AddRange(silos);
+        return started;
+    }
+
+    public async Task<SiloProcess> StartSiloAsync()
+    {
+        var silo = Launch();
+        await WaitStartedAsync(silo);
+        return silo;
+    }
+
+    public ChildProcess StartClient(IEnumerable<string> arguments)
+    {
+        var client = ChildProcess.Start($"client{_clients.Count + 1}", Binaries.ClientDll, ClientArguments.Concat(arguments), workDirectory);
+        _clients.Add(client);
+        return client;
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _silos.Select(s => s.Process).Concat(_clients))
+        {
+            process.Dispose();
+            log.WriteLine($"--- {process.Name} ---");
+            foreach (var line in process.Lines)
+            {
+                log.WriteLine($"[{process.Name}] {line}");
+            }
+        }
+    }
+
+    private SiloProcess Launch()
+    {
+        var siloPort = FreePorts.Next();
+        var gatewayPort = FreePorts.Next();
+        var primaryPort = _silos.Count == 0 ? siloPort : _silos[0].SiloPort;
+        List<string> arguments =
+        [
+            $"--RaftOrleans:ClusterId={ClusterId}",
+            Setting("SiloPort", siloPort),
+            Setting("GatewayPort", gatewayPort),
+            Setting("PrimarySiloPort", primaryPort),
+            $"--RaftOrleans:DataDirectory={DataDirectory}",
+            $"--RaftOrleans:Redis={redis}",
+            .. siloArguments,
+        ];
+        var silo = new SiloProcess(ChildProcess.Start($"silo{_silos.Count + 1}", Binaries.SiloDll, arguments, workDirectory), siloPort, gatewayPort);
+        _silos.Add(silo);
+        return silo;
+    }
+
+    private static async Task WaitStartedAsync(SiloProcess silo) =>
+        await silo.Process.WaitForLineAsync(line => line.Contains(" started in cluster ", StringComparison.Ordinal), StartTimeout, "its 'started' line");
+
+    private static string Setting(string name, int value) => string.Create(CultureInfo.InvariantCulture, $"--RaftOrleans:{name}={value}");
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using RaftOrleans.Integration.Tests.Infrastructure;
+
+namespace RaftOrleans.Integration.Tests;
+
+/// <summary>
+/// Three silo processes and a client process run a word count; once the job is under way one silo is killed
+/// with SIGKILL and a fourth joins. The job must finish with exactly the sequential count: on the embedded
+/// SQLite store (localhost clustering) and on Redis (clustering, storage and reminders).
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed partial class WordCountFailoverTests(ITestOutputHelper log)
+{
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public Task EmbeddedStore_JobSurvivesSiloKillAndJoin() =>
+        RunAsync("it-sqlite", redis: null);
+
+    [Fact]
+    public Task Redis_JobSurvivesSiloKillAndJoin() =>
+        RunAsync("it-redis", TestRedis.ConnectionString, "--RaftOrleans:FastFailureDetection=true");
+
+    private async Task RunAsync(string name, string? redis, params string[] siloArguments)
+    {
+        using var work = new TempDirectory(name);
+        var inputs = WordCount.CreateInputs(work.Sub("inputs"), copies: 4);
+        var expected = WordCount.SequentialLines(inputs);
+        var output = work.Sub("out");
+        var started = DateTime.UtcNow;
+        using var cluster = new SiloProcessCluster(name, work.Path, redis, log, siloArguments);
+        var silos = await cluster.StartSilosAsync(3);
+        Log($"3 silos up after {Since(started)}");
+
+        var client = cluster.StartClient(["mr", "run", "wc", .. inputs, "--output", output, "--job-id", $"{name}-{Guid.NewGuid():N}", "--top", "0"]);
+        await client.WaitForLineAsync(line => line.StartsWith("mapping:", StringComparison.Ordinal), SiloProcessCluster.StartTimeout, "the job's first progress line");
+
+        // With localhost clustering the first silo holds the membership table and must live; with Redis any may die.
+        var victim = redis is null ? silos[1] : silos[0];
+        victim.Process.Kill();
+        var killedAt = DateTime.UtcNow;
+        Log($"SIGKILL {victim.Process.Name} (pid {victim.Process.Id}, silo port {victim.SiloPort})");
+
+        var joiner = await cluster.StartSiloAsync();
+        var joinedAt = DateTime.UtcNow;
+        Log($"{joiner.Process.Name} joined {Since(killedAt)} after the kill");
+
+        var exitCode = await client.WaitForExitAsync(JobTimeout);
+        var completed = client.Lines.FirstOrDefault(l => l.Text.StartsWith("completed:", StringComparison.Ordinal));
+        Assert.True(exitCode == 0, $"client exit code {exitCode}{Environment.NewLine}{client.Tail()}");
+        Assert.NotNull(completed);
+        Log($"job completed {Since(killedAt, completed.At)} after the kill ({(joinedAt < completed.At ? "after" : "before")} the new silo joined)");
+
+        // The kill hit the job: tasks of the dead silo were handed out again.
+        var launches = client.Lines.Select(l => ReExecutionsPattern().Match(l.Text)).FirstOrDefault(m => m.Success);
+        Assert.True(launches is not null, $"no task launch summary in the client's output{Environment.NewLine}{client.Tail()}");
+        var reExecutions = int.Parse(launches.Groups["re"].Value, CultureInfo.InvariantCulture);
+        Log($"{launches.Groups["launches"].Value} task launches, {reExecutions} re-executions");
+        Assert.True(reExecutions > 0, "no task was re-executed: the killed silo held none of the job's running tasks");
+
+        Assert.Equal(expected, WordCount.OutputLines(output));
+    }
+
+    [GeneratedRegex(@"task launches\W+(?<launches>\d+) \((?<re>\d+) re-executions\)")]
+    private static partial Regex ReExecutionsPattern();
+
+    private void Log(string message) => log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {message}");
+
+    private static string Since(DateTime start, DateTime? end = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{((end ?? DateTime.UtcNow) - start).TotalSeconds:0.0} s");
+}
