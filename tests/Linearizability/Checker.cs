@@ -1,0 +1,261 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace RaftOrleans.Linearizability;
+
+/// <summary>
+/// Decides whether a history is linearizable with respect to a model: Wing &amp; Gong's depth-first search over the
+/// operations that may take effect next, with backtracking, and Lowe's memoization of (set of linearized operations,
+/// model state) so that a configuration is explored once. Each partition of the history is checked on its own.
+/// </summary>
+public static class Checker
+{
+    public static CheckResult Check<TState, TInput, TOutput>(
+        IModel<TState, TInput, TOutput> model,
+        IReadOnlyList<Operation<TInput, TOutput>> history,
+        CheckOptions? options = null)
+        where TState : notnull
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(history);
+        options ??= CheckOptions.Default;
+        foreach (var op in history)
+        {
+            if (op.Return is { } r && r < op.Call)
+            {
+                throw new ArgumentException($"Operation {op} returns before it is called.", nameof(history));
+            }
+        }
+
+        var watch = Stopwatch.StartNew();
+        var deadline = options.Timeout is { } t ? watch.Elapsed + t : TimeSpan.MaxValue;
+        var results = new List<PartitionResult>();
+        foreach (var (name, operations) in model.Partition(history))
+        {
+            var search = new Search<TState, TInput, TOutput>(model, operations, options.MaxStepsPerPartition, watch, deadline);
+            var (outcome, explanation) = search.Run();
+            results.Add(new PartitionResult(name, operations.Count, outcome, search.Steps, explanation));
+            if (outcome == CheckOutcome.Illegal)
+            {
+                break;
+            }
+        }
+
+        var overall = results.Any(r => r.Outcome == CheckOutcome.Illegal) ? CheckOutcome.Illegal
+            : results.Any(r => r.Outcome == CheckOutcome.Unknown) ? CheckOutcome.Unknown
+            : CheckOutcome.Ok;
+        return new CheckResult(overall, results, watch.Elapsed);
+    }
+
+    /// <summary>A call or return event in the doubly linked event list the search removes operations from.</summary>
+    private sealed class Event
+    {
+        public int Op { get; init; }
+
+        public bool IsCall { get; init; }
+
+        /// <summary>For a call: its return event.</summary>
+        public Event? Match { get; set; }
+
+        public Event? Prev { get; set; }
+
+        public Event? Next { get; set; }
+    }
+
+    private sealed class Search<TState, TInput, TOutput>
+        where TState : notnull
+    {
+        private readonly IModel<TState, TInput, TOutput> _model;
+        private readonly IReadOnlyList<Operation<TInput, TOutput>> _ops;
+        private readonly long _maxSteps;
+        private readonly Stopwatch _watch;
+        private readonly TimeSpan _deadline;
+        private readonly Event _head = new() { Op = -1 };
+
+        public Search(IModel<TState, TInput, TOutput> model, IReadOnlyList<Operation<TInput, TOutput>> ops, long maxSteps, Stopwatch watch, TimeSpan deadline)
+        {
+            _model = model;
+            _ops = ops;
+            _maxSteps = maxSteps;
+            _watch = watch;
+            _deadline = deadline;
+        }
+
+        public long Steps { get; private set; }
+
+        public (CheckOutcome Outcome, string? Explanation) Run()
+        {
+            BuildEvents();
+            var n = _ops.Count;
+            var linearized = new Bitset(n);
+            var cache = new HashSet<(Bitset Set, TState State)>(new CacheComparer<TState>(_model.StateComparer));
+            var stack = new Stack<(Event Call, TState Before)>();
+            var state = _model.Init();
+
+            // The deepest point reached, for the explanation of a failure.
+            var best = -1;
+            var bestOrder = Array.Empty<int>();
+            var bestState = state;
+            var bestBlocker = -1;
+
+            var entry = _head.Next;
+            while (_head.Next is not null)
+            {
+                if (++Steps > _maxSteps)
+                {
+                    return (CheckOutcome.Unknown, $"step budget of {_maxSteps} exhausted after linearizing at most {Math.Max(best, 0)} of {n} operations");
+                }
+
+                if ((Steps & 0x3FF) == 0 && _watch.Elapsed > _deadline)
+                {
+                    return (CheckOutcome.Unknown, $"timed out after {Steps} steps, having linearized at most {Math.Max(best, 0)} of {n} operations");
+                }
+
+                if (entry!.IsCall)
+                {
+                    var op = _ops[entry.Op];
+                    var (ok, next) = _model.Step(state, op.Input, op.Output, op.Completed);
+                    if (ok)
+                    {
+                        var candidate = linearized.With(entry.Op);
+                        if (cache.Add((candidate, next)))
+                        {
+                            stack.Push((entry, state));
+                            state = next;
+                            linearized = candidate;
+                            Lift(entry);
+                            entry = _head.Next;
+                            continue;
+                        }
+                    }
+
+                    entry = entry.Next;
+                    continue;
+                }
+
+                // A return event: every operation still in the list before it would have to take effect after an
+                // operation that had already returned. Record how far we got, then backtrack.
+                if (stack.Count > best)
+                {
+                    best = stack.Count;
+                    bestOrder = [.. stack.Select(s => s.Call.Op).Reverse()];
+                    bestState = state;
+                    bestBlocker = entry.Op;
+                }
+
+                if (stack.Count == 0)
+                {
+                    return (CheckOutcome.Illegal, Explain(best, bestOrder, bestState, bestBlocker));
+                }
+
+                var (call, before) = stack.Pop();
+                state = before;
+                linearized = linearized.Without(call.Op);
+                Unlift(call);
+                entry = call.Next;
+            }
+
+            return (CheckOutcome.Ok, null);
+        }
+
+        private void BuildEvents()
+        {
+            // Calls sort before returns at the same instant: operations whose intervals touch count as concurrent.
+            var events = new List<(long Time, int Kind, int Op)>(_ops.Count * 2);
+            for (var i = 0; i < _ops.Count; i++)
+            {
+                events.Add((_ops[i].Call, 0, i));
+                events.Add((_ops[i].Return ?? long.MaxValue, 1, i));
+            }
+
+            events.Sort();
+            var calls = new Event[_ops.Count];
+            var previous = _head;
+            foreach (var (_, kind, op) in events)
+            {
+                var e = new Event { Op = op, IsCall = kind == 0, Prev = previous };
+                if (e.IsCall)
+                {
+                    calls[op] = e;
+                }
+                else
+                {
+                    calls[op].Match = e;
+                }
+
+                previous.Next = e;
+                previous = e;
+            }
+        }
+
+        private static void Lift(Event call)
+        {
+            call.Prev!.Next = call.Next;
+            call.Next!.Prev = call.Prev;
+            var ret = call.Match!;
+            ret.Prev!.Next = ret.Next;
+            if (ret.Next is not null)
+            {
+                ret.Next.Prev = ret.Prev;
+            }
+        }
+
+        private static void Unlift(Event call)
+        {
+            var ret = call.Match!;
+            ret.Prev!.Next = ret;
+            if (ret.Next is not null)
+            {
+                ret.Next.Prev = ret;
+            }
+
+            call.Prev!.Next = call;
+            call.Next!.Prev = call;
+        }
+
+        private string Explain(int best, int[] order, TState state, int blocker)
+        {
+            var text = new StringBuilder();
+            text.Append(CultureInfo.InvariantCulture, $"no linearization: at most {best} of {_ops.Count} operations linearize");
+            if (order.Length > 0)
+            {
+                const int Shown = 5;
+                text.Append(CultureInfo.InvariantCulture, $"; the longest prefix ends with {(order.Length > Shown ? "... " : "")}");
+                text.AppendJoin(", ", order.TakeLast(Shown).Select(Describe));
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"; state then {_model.DescribeState(state)}");
+            if (blocker >= 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"; nothing can be placed before {Describe(blocker)} returns");
+                var linearized = new HashSet<int>(order);
+                var stuck = Enumerable.Range(0, _ops.Count)
+                    .Where(i => !linearized.Contains(i) && _ops[i].Call <= _ops[blocker].Return)
+                    .OrderBy(i => _ops[i].Call)
+                    .Take(6)
+                    .ToList();
+                text.Append("; operations that would have to go next: ");
+                text.AppendJoin(", ", stuck.Select(Describe));
+            }
+
+            return text.ToString();
+        }
+
+        private string Describe(int i)
+        {
+            var op = _ops[i];
+            var ret = op.Return is { } r ? r.ToString(CultureInfo.InvariantCulture) : "never";
+            return $"[client {op.ClientId} {op.Call}..{ret}] {_model.DescribeOperation(op.Input, op.Output, op.Completed)}";
+        }
+    }
+
+    private sealed class CacheComparer<TState>(IEqualityComparer<TState> states) : IEqualityComparer<(Bitset Set, TState State)>
+    {
+        public bool Equals((Bitset Set, TState State) x, (Bitset Set, TState State) y) =>
+            x.Set.Equals(y.Set) && states.Equals(x.State, y.State);
+
+        public int GetHashCode((Bitset Set, TState State) obj) =>
+            HashCode.Combine(obj.Set.GetHashCode(), obj.State is null ? 0 : states.GetHashCode(obj.State));
+    }
+}

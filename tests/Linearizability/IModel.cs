@@ -1,0 +1,32 @@
+namespace RaftOrleans.Linearizability;
+
+/// <summary>
+/// A sequential specification: the state an object starts in and how one operation moves it. The checker searches
+/// for an order of the history's operations, consistent with real time, that this specification accepts.
+/// </summary>
+public interface IModel<TState, TInput, TOutput>
+    where TState : notnull
+{
+    /// <summary>The state before any operation.</summary>
+    TState Init();
+
+    /// <summary>
+    /// Applies one operation to <paramref name="state"/>: whether <paramref name="output"/> is what the specification
+    /// returns from that state, and the state after it. <paramref name="known"/> is false for an operation that never
+    /// returned: any output is then acceptable (only the effect matters). Must not mutate <paramref name="state"/>.
+    /// </summary>
+    (bool Ok, TState Next) Step(TState state, TInput input, TOutput? output, bool known);
+
+    /// <summary>Equality and hashing of states, used to memoize (linearized set, state) pairs.</summary>
+    IEqualityComparer<TState> StateComparer { get; }
+
+    /// <summary>
+    /// Splits a history into independent sub-histories (for instance one per key) that are checked separately;
+    /// a history is linearizable iff every part is (P-compositionality). Return the history itself when unsure.
+    /// </summary>
+    IEnumerable<(string Name, IReadOnlyList<Operation<TInput, TOutput>> Operations)> Partition(IReadOnlyList<Operation<TInput, TOutput>> history);
+
+    string DescribeOperation(TInput input, TOutput? output, bool known);
+
+    string DescribeState(TState state);
+}

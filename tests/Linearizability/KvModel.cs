@@ -1,0 +1,67 @@
+namespace RaftOrleans.Linearizability;
+
+public enum KvOp
+{
+    Get,
+    Put,
+    Append,
+}
+
+/// <summary>A key/value request: Get(key), Put(key, value) or Append(key, value).</summary>
+public sealed record KvInput(KvOp Op, string Key, string Value = "")
+{
+    public static KvInput Get(string key) => new(KvOp.Get, key);
+
+    public static KvInput Put(string key, string value) => new(KvOp.Put, key, value);
+
+    public static KvInput Append(string key, string value) => new(KvOp.Append, key, value);
+}
+
+/// <summary>A key/value reply: the value read (Get; empty for a missing key), empty for Put and Append.</summary>
+public sealed record KvOutput(string Value)
+{
+    public static KvOutput Done { get; } = new(string.Empty);
+}
+
+/// <summary>
+/// The sequential specification of a string key/value map with Put, Append and Get (a missing key reads as the empty
+/// string), partitioned per key: the state of one partition is the value of its key.
+/// </summary>
+public sealed class KvModel : IModel<string, KvInput, KvOutput>
+{
+    public static KvModel Instance { get; } = new();
+
+    public IEqualityComparer<string> StateComparer => StringComparer.Ordinal;
+
+    public string Init() => string.Empty;
+
+    public (bool Ok, string Next) Step(string state, KvInput input, KvOutput? output, bool known) => input.Op switch
+    {
+        KvOp.Get => (!known || output?.Value == state, state),
+        KvOp.Put => (true, input.Value),
+        KvOp.Append => (true, state + input.Value),
+        _ => (false, state),
+    };
+
+    public IEnumerable<(string Name, IReadOnlyList<Operation<KvInput, KvOutput>> Operations)> Partition(IReadOnlyList<Operation<KvInput, KvOutput>> history) =>
+        history
+            .Where(op => op.Completed || op.Input.Op != KvOp.Get) // a read that never returned constrains nothing
+            .GroupBy(op => op.Input.Key, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => ($"key '{g.Key}'", (IReadOnlyList<Operation<KvInput, KvOutput>>)[.. g]));
+
+    public string DescribeOperation(KvInput input, KvOutput? output, bool known) => input.Op switch
+    {
+        KvOp.Get => $"Get({input.Key}) -> {(known ? Quote(output?.Value ?? "") : "?")}",
+        KvOp.Put => $"Put({input.Key}, {Quote(input.Value)}){(known ? "" : " (never returned)")}",
+        _ => $"Append({input.Key}, {Quote(input.Value)}){(known ? "" : " (never returned)")}",
+    };
+
+    public string DescribeState(string state) => Quote(state);
+
+    /// <summary>Checks a key/value history (convenience for <see cref="Checker.Check{TState, TInput, TOutput}"/>).</summary>
+    public static CheckResult Check(IReadOnlyList<Operation<KvInput, KvOutput>> history, CheckOptions? options = null) =>
+        Checker.Check(Instance, history, options);
+
+    private static string Quote(string s) => s.Length <= 40 ? $"'{s}'" : $"'...{s[^37..]}' ({s.Length} chars)";
+}

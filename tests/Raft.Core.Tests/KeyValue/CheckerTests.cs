@@ -1,0 +1,237 @@
+using RaftOrleans.Linearizability;
+
+namespace RaftOrleans.Raft.Core.Tests.KeyValue;
+
+/// <summary>The linearizability checker on small hand-made histories: what it must accept and what it must reject.</summary>
+public sealed class CheckerTests
+{
+    private readonly List<Operation<KvInput, KvOutput>> _history = [];
+
+    [Fact]
+    public void EmptyHistoryIsLinearizable() => AssertLinearizable();
+
+    [Fact]
+    public void SequentialHistoryIsLinearizable()
+    {
+        Put(0, "x", "a", 0, 1);
+        Append(0, "x", "b", 2, 3);
+        Get(0, "x", "ab", 4, 5);
+        Get(0, "y", "", 6, 7);
+        AssertLinearizable();
+    }
+
+    [Fact]
+    public void ConcurrentWritesMayTakeEffectInEitherOrder()
+    {
+        // Two overlapping appends; later reads see them in one order or the other, but all agree.
+        Append(0, "x", "a", 0, 10);
+        Append(1, "x", "b", 1, 9);
+        Get(2, "x", "ba", 11, 12);
+        Get(0, "x", "ba", 13, 14);
+        AssertLinearizable();
+
+        _history.Clear();
+        Append(0, "x", "a", 0, 10);
+        Append(1, "x", "b", 1, 9);
+        Get(2, "x", "ab", 11, 12);
+        AssertLinearizable();
+    }
+
+    [Fact]
+    public void ReadConcurrentWithWriteMaySeeOldOrNewValue()
+    {
+        Put(0, "x", "1", 0, 1);
+        Put(0, "x", "2", 2, 10);
+        Get(1, "x", "1", 3, 4);
+        Get(2, "x", "2", 5, 6);
+        Get(1, "x", "2", 7, 8);
+        AssertLinearizable();
+    }
+
+    [Fact]
+    public void StaleReadAfterCompletedWriteIsRejected()
+    {
+        Put(0, "x", "1", 0, 1);
+        Put(0, "x", "2", 2, 3);
+        Get(1, "x", "1", 4, 5); // the write of "2" had returned before this read was called
+        var result = AssertNotLinearizable();
+        Assert.Contains("Get(x) -> '1'", result.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadAfterReadOfNewerValueCannotGoBack()
+    {
+        Put(0, "x", "1", 0, 1);
+        Put(0, "x", "2", 2, 20); // still in progress during both reads
+        Get(1, "x", "2", 3, 4);
+        Get(2, "x", "1", 5, 6); // called after a read that already saw "2"
+        AssertNotLinearizable();
+    }
+
+    [Fact]
+    public void ReadsSeeingConcurrentWritesInOppositeOrdersAreRejected()
+    {
+        Append(0, "x", "a", 0, 10);
+        Append(1, "x", "b", 0, 10);
+        Get(2, "x", "ab", 11, 12);
+        Get(3, "x", "ba", 11, 12);
+        AssertNotLinearizable();
+    }
+
+    [Fact]
+    public void LostAppendIsRejected()
+    {
+        Append(0, "x", "a", 0, 1);
+        Append(1, "x", "b", 2, 3);
+        Get(2, "x", "b", 4, 5); // "a" was acknowledged, then vanished
+        AssertNotLinearizable();
+    }
+
+    [Fact]
+    public void DuplicatedAppendIsRejected()
+    {
+        Append(0, "x", "a", 0, 1);
+        Get(1, "x", "aa", 2, 3); // a retried append applied twice
+        AssertNotLinearizable();
+    }
+
+    [Fact]
+    public void ReadOfValueNeverWrittenIsRejected()
+    {
+        Put(0, "x", "1", 0, 5);
+        Get(1, "x", "2", 1, 4);
+        AssertNotLinearizable();
+    }
+
+    [Fact]
+    public void NeverReturnedWriteMayHaveTakenEffect()
+    {
+        Pending(0, KvInput.Append("x", "a"), 0);
+        Get(1, "x", "", 1, 2);
+        Get(1, "x", "a", 3, 4);
+        Get(2, "x", "a", 5, 6);
+        AssertLinearizable();
+    }
+
+    [Fact]
+    public void NeverReturnedWriteMayNeverTakeEffect()
+    {
+        Pending(0, KvInput.Put("x", "lost"), 0);
+        Put(1, "x", "1", 1, 2);
+        Get(1, "x", "1", 3, 4);
+        Get(2, "x", "1", 100, 101);
+        Pending(3, KvInput.Get("x"), 50);
+        AssertLinearizable();
+    }
+
+    [Fact]
+    public void NeverReturnedWriteCannotTakeEffectBeforeItsCall()
+    {
+        Get(1, "x", "a", 0, 1);
+        Pending(0, KvInput.Append("x", "a"), 2);
+        AssertNotLinearizable();
+    }
+
+    [Fact]
+    public void NeverReturnedWriteTakesEffectOnce()
+    {
+        Pending(0, KvInput.Append("x", "a"), 0);
+        Get(1, "x", "a", 1, 2);
+        Get(1, "x", "", 3, 4); // once seen, an effect cannot be undone
+        AssertNotLinearizable();
+    }
+
+    [Fact]
+    public void KeysAreCheckedIndependently()
+    {
+        Put(0, "x", "1", 0, 1);
+        Put(0, "y", "2", 2, 3);
+        Get(1, "y", "2", 4, 5);
+        Get(1, "x", "", 6, 7); // illegal on x only
+        var result = AssertNotLinearizable();
+        Assert.Contains(result.Partitions, p => p.Name == "key 'x'" && p.Outcome == CheckOutcome.Illegal);
+    }
+
+    [Fact]
+    public void TouchingIntervalsCountAsConcurrent()
+    {
+        Put(0, "x", "1", 0, 5);
+        Get(1, "x", "", 5, 6);
+        AssertLinearizable();
+    }
+
+    [Fact]
+    public void StepBudgetGivesUnknownInsteadOfHanging()
+    {
+        // Many concurrent appends that no read constrains until the end: a wide search space.
+        for (var i = 0; i < 40; i++)
+        {
+            Append(i, "x", $"<{i}>", 0, 100);
+        }
+
+        Get(99, "x", "impossible", 101, 102);
+        var result = KvModel.Check(_history, new CheckOptions { MaxStepsPerPartition = 1000 });
+        Assert.Equal(CheckOutcome.Unknown, result.Outcome);
+    }
+
+    [Fact]
+    public void HundredsOfOverlappingOperationsOnOneKeyAreCheckedQuickly()
+    {
+        // 600 operations on one key, each taking effect at time 10·i in a serial execution and called up to 25 before
+        // and returning up to 25 after that instant, so that about five operations overlap at any time.
+        var rng = new Random(7);
+        var value = "";
+        for (var i = 0; i < 600; i++)
+        {
+            var input = rng.Next(3) switch
+            {
+                0 => KvInput.Get("k"),
+                1 => KvInput.Put("k", $"{i},"),
+                _ => KvInput.Append("k", $"{i};"),
+            };
+            var output = input.Op == KvOp.Get ? value : "";
+            value = input.Op switch
+            {
+                KvOp.Put => input.Value,
+                KvOp.Append => value + input.Value,
+                _ => value,
+            };
+            var at = 10L * (i + 1);
+            _history.Add(Operation<KvInput, KvOutput>.Returned(i % 10, input, at - rng.Next(26), new KvOutput(output), at + rng.Next(26)));
+        }
+
+        var result = KvModel.Check(_history, new CheckOptions { Timeout = TimeSpan.FromSeconds(10) });
+        Assert.True(result.IsLinearizable, result.Explanation);
+
+        // The same history with one read changed to a value never seen is rejected.
+        var get = _history.FindLastIndex(op => op.Input.Op == KvOp.Get && op.Output!.Value.Length > 0);
+        _history[get] = _history[get] with { Output = new KvOutput("bogus") };
+        Assert.Equal(CheckOutcome.Illegal, KvModel.Check(_history, new CheckOptions { Timeout = TimeSpan.FromSeconds(10) }).Outcome);
+    }
+
+    private void Put(int client, string key, string value, long call, long ret) =>
+        _history.Add(Operation<KvInput, KvOutput>.Returned(client, KvInput.Put(key, value), call, KvOutput.Done, ret));
+
+    private void Append(int client, string key, string value, long call, long ret) =>
+        _history.Add(Operation<KvInput, KvOutput>.Returned(client, KvInput.Append(key, value), call, KvOutput.Done, ret));
+
+    private void Get(int client, string key, string value, long call, long ret) =>
+        _history.Add(Operation<KvInput, KvOutput>.Returned(client, KvInput.Get(key), call, new KvOutput(value), ret));
+
+    private void Pending(int client, KvInput input, long call) =>
+        _history.Add(Operation<KvInput, KvOutput>.Pending(client, input, call));
+
+    private void AssertLinearizable()
+    {
+        var result = KvModel.Check(_history);
+        Assert.True(result.IsLinearizable, result.Explanation);
+    }
+
+    private CheckResult AssertNotLinearizable()
+    {
+        var result = KvModel.Check(_history);
+        Assert.Equal(CheckOutcome.Illegal, result.Outcome);
+        Assert.StartsWith("Illegal", result.Explanation, StringComparison.Ordinal);
+        return result;
+    }
+}
