@@ -1,9 +1,16 @@
 using RaftOrleans.Bench;
 
 // Benchmarks print Markdown tables measured side by side in one run; see bench/README.md.
+// `all` runs every suite in one process and writes bench/RESULTS.md.
 var suites = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["raft"] = RaftBench.RunAsync,
+    ["persistence"] = PersistenceBench.RunAsync,
+    ["election"] = ElectionBench.RunAsync,
     ["mapreduce"] = MapReduceBench.RunAsync,
+    ["rpc"] = RpcBench.RunAsync,
+    ["all"] = AllBench.RunAsync,
+    ["probe"] = ProbeBench.RunAsync,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Sockets;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.Membership;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+
+namespace RaftOrleans.Bench;
+
+/// <summary>
+/// DotNext.Net.Cluster 6.12.0 as the established .NET Raft library: n RaftCluster members in this process over
+/// loopback TCP, ColdStart = false, an in-memory configuration listing every endpoint, a WriteAheadLog per member
+/// (which always flushes on commit in 6.12), writes through the leader's ReplicateAsync.
+/// </summary>
+internal sealed class DotNextGroup : IAsyncDisposable
+{
+    private readonly List<RaftCluster> _nodes = [];
+    private readonly List<WriteAheadLog> _logs = [];
+    private readonly string _root;
+
+    private DotNextGroup(string root) => _root = root;
+
+    public int Count => _nodes.Count;
+
+    public static async Task<DotNextGroup> StartAsync(int members)
+    {
+        var group = new DotNextGroup(Path.Combine(Path.GetTempPath(), $"raft-orleans-bench-dotnext-{Guid.NewGuid():N}"));
+        var endpoints = Enumerable.Range(0, members).Select(_ => new IPEndPoint(IPAddress.Loopback, FreePort())).ToArray();
+        for (var i = 0; i < members; i++)
+        {
+            var config = new RaftCluster.TcpConfiguration(endpoints[i])
+            {
+                ColdStart = false,
+                LowerElectionTimeout = 500,
+                UpperElectionTimeout = 1000,
+                ConfigurationStorage = null,
+            };
+            var storage = (InMemoryClusterConfigurationStorage<EndPoint>)config.ConfigurationStorage!;
+            var builder = storage.CreateInitialConfigurationBuilder();
+            foreach (var endpoint in endpoints)
+            {
+                builder.Add(endpoint);
+            }
+
+            builder.Build();
+            var dir = Path.Combine(group._root, $"m{i}");
+            Directory.CreateDirectory(dir);
+            var wal = new WriteAheadLog(new WriteAheadLog.Options { Location = dir }, new NullStateMachine());
+            group._logs.Add(wal);
+            group._nodes.Add(new RaftCluster(config) { AuditTrail = wal });
+        }
+
+        foreach (var node in group._nodes)
+        {
+            await node.StartAsync(CancellationToken.None);
+        }
+
+        await group.LeaderAsync(TimeSpan.FromSeconds(15));
+        return group;
+    }
+
+    public async Task<int> LeaderAsync(TimeSpan timeout, int? exclude = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            for (var i = 0; i < _nodes.Count; i++)
+            {
+                if (i != exclude && _nodes[i].Leader is { IsRemote: false })
+                {
+                    return i;
+                }
+            }
+
+            await Task.Delay(5);
+        }
+
+        throw new TimeoutException("DotNext: no leader");
+    }
+
+    public RaftCluster Node(int i) => _nodes[i];
+
+    /// <summary>Stops one member (its TCP endpoint goes away, as a crashed process's does).</summary>
+    public Task StopAsync(int i) => _nodes[i].StopAsync(CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            try
+            {
+                await node.StopAsync(CancellationToken.None);
+            }
+            catch (Exception)
+            {
+            }
+
+            node.Dispose();
+        }
+
+        foreach (var log in _logs)
+        {
+            await log.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class NullStateMachine : IStateMachine
+    {
+        public ISnapshot? Snapshot => null;
+
+        public ValueTask ReclaimGarbageAsync(long watermark, CancellationToken token) => ValueTask.CompletedTask;
+
+        public ValueTask<long> ApplyAsync(LogEntry entry, CancellationToken token) => ValueTask.FromResult(entry.Index);
+    }
+}
