@@ -72,6 +72,7 @@ public static class Checker
         private readonly Stopwatch _watch;
         private readonly TimeSpan _deadline;
         private readonly Event _head = new() { Op = -1 };
+        private readonly IMonotoneModel<TState, TInput, TOutput>? _monotone;
 
         public Search(IModel<TState, TInput, TOutput> model, IReadOnlyList<Operation<TInput, TOutput>> ops, long maxSteps, Stopwatch watch, TimeSpan deadline)
         {
@@ -80,6 +81,7 @@ public static class Checker
             _maxSteps = maxSteps;
             _watch = watch;
             _deadline = deadline;
+            _monotone = model as IMonotoneModel<TState, TInput, TOutput>;
         }
 
         public long Steps { get; private set; }
@@ -98,6 +100,8 @@ public static class Checker
             var bestOrder = Array.Empty<int>();
             var bestState = state;
             var bestBlocker = -1;
+            var lastPrune = (Depth: -1, Candidate: -1, Victim: -1);
+            var bestPrune = lastPrune;
 
             var entry = _head.Next;
             while (_head.Next is not null)
@@ -121,12 +125,19 @@ public static class Checker
                         var candidate = linearized.With(entry.Op);
                         if (cache.Add((candidate, next)))
                         {
-                            stack.Push((entry, state));
-                            state = next;
-                            linearized = candidate;
                             Lift(entry);
-                            entry = _head.Next;
-                            continue;
+                            var victim = Unreachable(next);
+                            if (victim < 0)
+                            {
+                                stack.Push((entry, state));
+                                state = next;
+                                linearized = candidate;
+                                entry = _head.Next;
+                                continue;
+                            }
+
+                            Unlift(entry);
+                            lastPrune = (stack.Count, entry.Op, victim);
                         }
                     }
 
@@ -142,11 +153,12 @@ public static class Checker
                     bestOrder = [.. stack.Select(s => s.Call.Op).Reverse()];
                     bestState = state;
                     bestBlocker = entry.Op;
+                    bestPrune = lastPrune.Depth == stack.Count ? lastPrune : (-1, -1, -1);
                 }
 
                 if (stack.Count == 0)
                 {
-                    return (CheckOutcome.Illegal, Explain(best, bestOrder, bestState, bestBlocker));
+                    return (CheckOutcome.Illegal, Explain(best, bestOrder, bestState, bestBlocker, bestPrune.Candidate, bestPrune.Victim));
                 }
 
                 var (call, before) = stack.Pop();
@@ -157,6 +169,47 @@ public static class Checker
             }
 
             return (CheckOutcome.Ok, null);
+        }
+
+        /// <summary>
+        /// With a monotone model: the completed operations still to place that return before any remaining reset is
+        /// called (so only forward moves can come before them) must be reachable from <paramref name="state"/>.
+        /// Only the first few are checked, which keeps a step cheap; skipping a check never changes a verdict.
+        /// </summary>
+        /// <returns>An operation that could no longer be linearized, or -1.</returns>
+        private int Unreachable(TState state)
+        {
+            if (_monotone is null)
+            {
+                return -1;
+            }
+
+            var checkedOps = 0;
+            var walked = 0;
+            for (var e = _head.Next; e is not null && checkedOps < 16 && walked < 128; e = e.Next, walked++)
+            {
+                var op = _ops[e.Op];
+                if (e.IsCall)
+                {
+                    if (_monotone.IsReset(op.Input))
+                    {
+                        return -1;
+                    }
+
+                    continue;
+                }
+
+                if (op.Completed)
+                {
+                    checkedOps++;
+                    if (!_monotone.Reachable(state, op.Input, op.Output!))
+                    {
+                        return e.Op;
+                    }
+                }
+            }
+
+            return -1;
         }
 
         private void BuildEvents()
@@ -214,7 +267,7 @@ public static class Checker
             call.Next!.Prev = call;
         }
 
-        private string Explain(int best, int[] order, TState state, int blocker)
+        private string Explain(int best, int[] order, TState state, int blocker, int prunedCandidate, int prunedVictim)
         {
             var text = new StringBuilder();
             text.Append(CultureInfo.InvariantCulture, $"no linearization: at most {best} of {_ops.Count} operations linearize");
@@ -237,6 +290,11 @@ public static class Checker
                     .ToList();
                 text.Append("; operations that would have to go next: ");
                 text.AppendJoin(", ", stuck.Select(Describe));
+            }
+
+            if (prunedCandidate >= 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"; placing {Describe(prunedCandidate)} next would leave {Describe(prunedVictim)} impossible");
             }
 
             return text.ToString();

@@ -30,3 +30,19 @@ public interface IModel<TState, TInput, TOutput>
 
     string DescribeState(TState state);
 }
+
+/// <summary>
+/// Optional knowledge that lets the search cut dead branches early (the verdicts are the same, only faster). Some
+/// operations are resets (they can move the state anywhere, like Put); all others only move it "forward" (like Append
+/// and Get), and from a state some completed operations can no longer be explained by forward moves alone. After each
+/// tentative step, a completed operation that returns before any remaining reset could be called must be
+/// <see cref="Reachable"/> from the new state, else that step is abandoned.
+/// </summary>
+public interface IMonotoneModel<TState, TInput, TOutput> : IModel<TState, TInput, TOutput>
+    where TState : notnull
+{
+    bool IsReset(TInput input);
+
+    /// <summary>Whether <paramref name="input"/>/<paramref name="output"/> could be linearized at some state reached from <paramref name="state"/> by non-reset operations.</summary>
+    bool Reachable(TState state, TInput input, TOutput output);
+}

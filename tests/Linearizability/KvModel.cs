@@ -27,7 +27,7 @@ public sealed record KvOutput(string Value)
 /// The sequential specification of a string key/value map with Put, Append and Get (a missing key reads as the empty
 /// string), partitioned per key: the state of one partition is the value of its key.
 /// </summary>
-public sealed class KvModel : IModel<string, KvInput, KvOutput>
+public sealed class KvModel : IMonotoneModel<string, KvInput, KvOutput>
 {
     public static KvModel Instance { get; } = new();
 
@@ -42,6 +42,13 @@ public sealed class KvModel : IModel<string, KvInput, KvOutput>
         KvOp.Append => (true, state + input.Value),
         _ => (false, state),
     };
+
+    /// <summary>Put sets the value to anything; Append and Get only extend it or leave it.</summary>
+    public bool IsReset(KvInput input) => input.Op == KvOp.Put;
+
+    /// <summary>Without a Put, a value only grows by appends: a read can only return an extension of the current value.</summary>
+    public bool Reachable(string state, KvInput input, KvOutput output) =>
+        input.Op != KvOp.Get || output.Value.StartsWith(state, StringComparison.Ordinal);
 
     public IEnumerable<(string Name, IReadOnlyList<Operation<KvInput, KvOutput>> Operations)> Partition(IReadOnlyList<Operation<KvInput, KvOutput>> history) =>
         history

@@ -55,7 +55,7 @@ public sealed class CheckerTests
         Put(0, "x", "2", 2, 3);
         Get(1, "x", "1", 4, 5); // the write of "2" had returned before this read was called
         var result = AssertNotLinearizable();
-        Assert.Contains("Get(x) -> '1'", result.Explanation, StringComparison.Ordinal);
+        Assert.Contains("Get(x) -> '1'", result.Explanation, StringComparison.Ordinal); // the read that could not be placed
     }
 
     [Fact]

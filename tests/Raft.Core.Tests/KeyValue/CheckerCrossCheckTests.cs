@@ -1,0 +1,130 @@
+using RaftOrleans.Linearizability;
+
+namespace RaftOrleans.Raft.Core.Tests.KeyValue;
+
+/// <summary>
+/// The checker against a brute-force oracle (every order of the operations that respects real time) on thousands of
+/// small random histories, linearizable or not: with and without the monotone pruning, the verdicts must agree.
+/// </summary>
+public sealed class CheckerCrossCheckTests
+{
+    [Fact]
+    public void AgreesWithBruteForceOnSmallRandomHistories()
+    {
+        var rng = new Random(42);
+        var illegal = 0;
+        for (var round = 0; round < 3_000; round++)
+        {
+            var history = RandomHistory(rng);
+            var expected = BruteForce(history);
+            var pruned = KvModel.Check(history);
+            var plain = Checker.Check(new PlainKvModel(), history);
+            Assert.True(expected == pruned.IsLinearizable, $"round {round}: oracle {expected}, checker {pruned.Outcome}: {Show(history)}");
+            Assert.True(expected == plain.IsLinearizable, $"round {round}: oracle {expected}, plain checker {plain.Outcome}: {Show(history)}");
+            illegal += expected ? 0 : 1;
+        }
+
+        // Both kinds of histories were exercised.
+        Assert.InRange(illegal, 300, 2_700);
+    }
+
+    private static List<Operation<KvInput, KvOutput>> RandomHistory(Random rng)
+    {
+        var count = 1 + rng.Next(7);
+        var ops = new List<(KvInput Input, long Call, long Return, bool Pending, long At)>();
+        for (var i = 0; i < count; i++)
+        {
+            var call = (long)rng.Next(20);
+            var ret = call + rng.Next(10);
+            var input = rng.Next(3) switch
+            {
+                0 => KvInput.Get("k"),
+                1 => KvInput.Put("k", rng.Next(2) == 0 ? "a" : "b"),
+                _ => KvInput.Append("k", rng.Next(2) == 0 ? "a" : "b"),
+            };
+            ops.Add((input, call, ret, rng.Next(10) == 0, call + rng.Next((int)(ret - call) + 1)));
+        }
+
+        // Outputs of a serial execution at random instants inside the intervals (a pending op may never happen),
+        // then sometimes one read is changed: the result may or may not be linearizable.
+        var value = "";
+        var outputs = new string[count];
+        foreach (var i in Enumerable.Range(0, count).OrderBy(i => ops[i].At).ThenBy(_ => rng.Next()))
+        {
+            if (ops[i].Pending && rng.Next(2) == 0)
+            {
+                continue;
+            }
+
+            outputs[i] = value;
+            value = ops[i].Input.Op switch
+            {
+                KvOp.Put => ops[i].Input.Value,
+                KvOp.Append => value + ops[i].Input.Value,
+                _ => value,
+            };
+        }
+
+        var gets = Enumerable.Range(0, count).Where(i => ops[i].Input.Op == KvOp.Get && !ops[i].Pending).ToList();
+        if (gets.Count > 0 && rng.Next(2) == 0)
+        {
+            string[] candidates = ["", "a", "b", "ab", "ba", "aa", "bb", "aab", "abb"];
+            outputs[gets[rng.Next(gets.Count)]] = candidates[rng.Next(candidates.Length)];
+        }
+
+        return [.. ops.Select((o, i) => o.Pending
+            ? Operation<KvInput, KvOutput>.Pending(i, o.Input, o.Call)
+            : Operation<KvInput, KvOutput>.Returned(i, o.Input, o.Call, o.Input.Op == KvOp.Get ? new KvOutput(outputs[i] ?? "") : KvOutput.Done, o.Return))];
+    }
+
+    /// <summary>Tries every order in which no operation precedes one that returned before it was called.</summary>
+    private static bool BruteForce(List<Operation<KvInput, KvOutput>> history)
+    {
+        bool Search(List<Operation<KvInput, KvOutput>> remaining, string state)
+        {
+            if (remaining.Count == 0)
+            {
+                return true;
+            }
+
+            foreach (var op in remaining)
+            {
+                if (remaining.Any(o => o.Return is { } r && r < op.Call))
+                {
+                    continue; // some remaining operation returned before this one was called: it must go first
+                }
+
+                var (ok, next) = KvModel.Instance.Step(state, op.Input, op.Output, op.Completed);
+                if (ok && Search([.. remaining.Where(o => !ReferenceEquals(o, op))], next))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return Search(history, "");
+    }
+
+    private static string Show(List<Operation<KvInput, KvOutput>> history) =>
+        string.Join("; ", history.Select(o => $"{KvModel.Instance.DescribeOperation(o.Input, o.Output, o.Completed)} [{o.Call}..{o.Return?.ToString() ?? "never"}]"));
+
+    /// <summary>The key/value model without its pruning knowledge.</summary>
+    private sealed class PlainKvModel : IModel<string, KvInput, KvOutput>
+    {
+        public IEqualityComparer<string> StateComparer => KvModel.Instance.StateComparer;
+
+        public string Init() => KvModel.Instance.Init();
+
+        public (bool Ok, string Next) Step(string state, KvInput input, KvOutput? output, bool known) =>
+            KvModel.Instance.Step(state, input, output, known);
+
+        public IEnumerable<(string Name, IReadOnlyList<Operation<KvInput, KvOutput>> Operations)> Partition(IReadOnlyList<Operation<KvInput, KvOutput>> history) =>
+            KvModel.Instance.Partition(history);
+
+        public string DescribeOperation(KvInput input, KvOutput? output, bool known) => KvModel.Instance.DescribeOperation(input, output, known);
+
+        public string DescribeState(string state) => KvModel.Instance.DescribeState(state);
+    }
+}
