@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using DotNext.Net.Cluster.Consensus.Raft;
+
+namespace RaftOrleans.Bench;
+
+/// <summary>
+/// Table 3: time from leader loss to a new leader (3 and 5 peers), and throughput/latency with one follower crashed
+/// next to all healthy, on the same SQLite cluster in the same run; DotNext with one follower stopped for reference.
+/// A crash is <c>CrashAsync</c> (activation and volatile state dropped) plus every Raft message to or from the peer
+/// dropped by an outgoing call filter, so nothing reactivates it until it is revived.
+/// </summary>
+internal static class ElectionBench
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var trials = Load.ArgInt(args, "--trials", 50);
+        var seconds = Load.ArgInt(args, "--seconds", 2);
+        Load.Duration = TimeSpan.FromSeconds(seconds);
+        var proposers = RaftBench.Ints(Load.ArgString(args, "--proposers") ?? "64,256");
+        await using var cluster = await RaftBenchCluster.StartAsync(3, RaftStorage.Sqlite);
+        var probe = new RaftGroup(cluster.Grains, $"probe-{Guid.NewGuid():N}"[..14], 3);
+        await probe.StartAsync();
+        RaftGroup.UseExecute = await probe.ExecuteWorksAsync(TimeSpan.FromSeconds(3));
+
+        Console.WriteLine($"### 3a. Election: leader loss to new leader ({trials} trials per size; tick 50 ms, election timeout 10–20 ticks, pre-vote and check-quorum on; SQLite storage)");
+        Console.WriteLine();
+        Console.WriteLine("| peers | trials | median ms | p90 ms | p99 ms | max ms |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var peers in new[] { 3, 5 })
+        {
+            var group = new RaftGroup(cluster.Grains, $"elect{peers}-{Guid.NewGuid():N}"[..16], peers);
+            await group.StartAsync();
+            var times = new List<double>();
+            for (var t = 0; t < trials; t++)
+            {
+                var (leader, term) = await group.FindLeaderAsync(TimeSpan.FromSeconds(10));
+                DropFilter.Dead[group.PeerKey(leader)] = true;
+                var clock = Stopwatch.StartNew();
+                await group.Peer(leader).CrashAsync();
+                await group.FindLeaderAsync(TimeSpan.FromSeconds(10), aboveTerm: term, exclude: leader, pollMs: 2);
+                times.Add(clock.Elapsed.TotalMilliseconds);
+                DropFilter.Dead.TryRemove(group.PeerKey(leader), out _);
+                await group.Peer(leader).GetStateAsync(); // restarts it from storage; it rejoins as a follower
+                await Task.Delay(150);
+            }
+
+            times.Sort();
+            Console.WriteLine($"| {peers} | {trials} | {Load.F(Pct(times, 0.5), "0")} | {Load.F(Pct(times, 0.9), "0")} | {Load.F(Pct(times, 0.99), "0")} | {Load.F(times[^1], "0")} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("### 3b. Degraded mode: one follower crashed next to all healthy (16 B commands, same cluster and run)");
+        Console.WriteLine();
+        Console.WriteLine("| system | peers | proposers | healthy commits/s | healthy p99 ms | one follower down commits/s | down p99 ms | throughput ratio (≥ 0.8) | p99 ratio (≤ 1.25) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var command = new byte[16];
+        foreach (var peers in new[] { 3, 5 })
+        {
+            var group = new RaftGroup(cluster.Grains, $"degr{peers}-{Guid.NewGuid():N}"[..16], peers);
+            await group.StartAsync();
+            foreach (var n in proposers)
+            {
+                var (leader, _) = await group.FindLeaderAsync(TimeSpan.FromSeconds(10));
+                var healthy = await Load.RunAsync(n, _ => group.ProposeAsync(command));
+                var follower = (leader + 1) % peers;
+                DropFilter.Dead[group.PeerKey(follower)] = true;
+                await group.Peer(follower).CrashAsync();
+                var down = await Load.RunAsync(n, _ => group.ProposeAsync(command));
+                DropFilter.Dead.TryRemove(group.PeerKey(follower), out _);
+                await group.Peer(follower).GetStateAsync();
+                await Task.Delay(500);
+                Row("orleans-raft (SQLite)", peers, healthy, down);
+            }
+        }
+
+        await using (var dotnext = await DotNextGroup.StartAsync(3))
+        {
+            var leaderIndex = await dotnext.LeaderAsync(TimeSpan.FromSeconds(10));
+            var leader = dotnext.Node(leaderIndex);
+            async Task<bool> Replicate(int _)
+            {
+                await leader.ReplicateAsync(new ReadOnlyMemory<byte>(command), null, CancellationToken.None);
+                return true;
+            }
+
+            var healthy = new List<LoadResult>();
+            foreach (var n in proposers)
+            {
+                healthy.Add(await Load.RunAsync(n, Replicate));
+            }
+
+            await dotnext.StopAsync((leaderIndex + 1) % 3);
+            for (var i = 0; i < proposers.Length; i++)
+            {
+                Row("dotnext (WAL)", 3, healthy[i], await Load.RunAsync(proposers[i], Replicate));
+            }
+        }
+
+        Console.WriteLine();
+        if (!RaftGroup.UseExecute)
+        {
+            Console.WriteLine("(orleans-raft rows use StartAsync + the commit watcher, as in table 1.)");
+            Console.WriteLine();
+        }
+    }
+
+    private static void Row(string system, int peers, LoadResult healthy, LoadResult down)
+    {
+        var rate = down.OpsPerSecond / healthy.OpsPerSecond;
+        var p99 = down.P99Ms / healthy.P99Ms;
+        Console.WriteLine($"| {system} | {peers} | {healthy.Callers} | {healthy.Rate} | {healthy.P99} | {down.Rate} | {down.P99} | {Load.F(rate)} {(rate >= 0.8 ? "met" : "not met")} | {Load.F(p99)} {(p99 <= 1.25 ? "met" : "not met")} |");
+    }
+
+    private static double Pct(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Grains.Raft.Storage;
+using RaftOrleans.Raft.Core;
+
+namespace RaftOrleans.Bench;
+
+/// <summary>
+/// Table 2: the cost of one append through <see cref="RaftPeerStore"/> on the SQLite grain storage (fsync), at
+/// growing log lengths. A single-peer <see cref="RaftNode"/> produces the Readies; no cluster messaging is involved
+/// (a one-silo cluster only hosts the storage provider). Bytes: this process's write() bytes (wchar) and block-device
+/// bytes (write_bytes) from /proc/self/io over the measured appends.
+/// </summary>
+internal static class PersistenceBench
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var appends = Load.ArgInt(args, "--appends", 300);
+        var lengths = RaftBench.Ints(Load.ArgString(args, "--lengths") ?? "1000,10000,100000");
+        var bigLengths = RaftBench.Ints(Load.ArgString(args, "--lengths-1k") ?? "1000,10000");
+        await using var cluster = await RaftBenchCluster.StartAsync(1, RaftStorage.Sqlite);
+        var storage = cluster.SiloServices(0).GetRequiredKeyedService<IGrainStorage>(StorageNames.Raft);
+
+        Console.WriteLine($"### 2. Persistence cost per append (RaftPeerStore on SQLite, synchronous=FULL; {appends} single-entry appends at each length, 64 entries per segment)");
+        Console.WriteLine();
+        Console.WriteLine("| command | log length | mean µs/append | p50 µs | p99 µs | write() bytes/append | disk bytes/append | SQLite file growth/append |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var rows = new List<(int Size, int Length, double Mean, double Bytes)>();
+        foreach (var (size, levels) in new[] { (16, lengths), (1024, bigLengths) })
+        {
+            var log = new SingleNodeLog(storage, $"persist{size}", cluster.Root);
+            await log.StartAsync();
+            var command = new byte[size];
+            Random.Shared.NextBytes(command);
+            foreach (var length in levels)
+            {
+                await log.FillToAsync(length, command);
+                var (times, wchar, written, growth) = await log.MeasureAsync(appends, command);
+                Array.Sort(times);
+                var mean = times.Average();
+                rows.Add((size, length, mean, wchar));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {size} B | {length:#,0} | {mean:0} | {times[times.Length / 2]:0} | {times[(int)(times.Length * 0.99)]:0} | {wchar:#,0} | {written:#,0} | {growth:#,0} |"));
+            }
+        }
+
+        Console.WriteLine();
+        foreach (var size in rows.Select(r => r.Size).Distinct())
+        {
+            var at = rows.Where(r => r.Size == size).ToList();
+            var small = at.MinBy(r => r.Length);
+            var large = at.MaxBy(r => r.Length);
+            var ratio = large.Mean / small.Mean;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"- {size} B: time per append at {large.Length:#,0} / at {small.Length:#,0} = **{ratio:0.00}×**, write() bytes {large.Bytes / small.Bytes:0.00}× (target ≤ 1.2×): {(ratio <= 1.2 ? "met" : "not met")}"));
+        }
+
+        Console.WriteLine();
+    }
+
+    /// <summary>A one-peer Raft group whose Readies go straight to a <see cref="RaftPeerStore"/>.</summary>
+    private sealed class SingleNodeLog(IGrainStorage storage, string name, string root)
+    {
+        private readonly RaftPeerStore _store = new(storage, GrainId.Create("raftpeer", $"{name}/p0"), 64);
+        private readonly RaftNode _node = new(new RaftConfig { SelfId = "p0", PeerIds = ["p0"], ElectionTicks = 2, HeartbeatTicks = 1 }, new Random(1));
+
+        public async Task StartAsync()
+        {
+            await _store.LoadAsync();
+            await _store.ClaimAsync(new RaftGroupConfig(name, ["p0"], CounterStateMachine.Name));
+            for (var i = 0; i < 100 && !_node.GetState().IsLeader; i++)
+            {
+                _node.Tick();
+                await DrainAsync();
+            }
+
+            await DrainAsync();
+        }
+
+        public async Task FillToAsync(long length, byte[] command)
+        {
+            while (_node.LastIndex < length)
+            {
+                var batch = (int)Math.Min(512, length - _node.LastIndex);
+                for (var i = 0; i < batch; i++)
+                {
+                    _node.Propose(command);
+                }
+
+                await DrainAsync();
+            }
+        }
+
+        public async Task<(double[] TimesUs, double Wchar, double WriteBytes, double FileGrowth)> MeasureAsync(int appends, byte[] command)
+        {
+            var times = new double[appends];
+            var fileBefore = DatabaseBytes();
+            var (wchar0, write0) = ProcIo();
+            for (var i = 0; i < appends; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                _node.Propose(command);
+                await DrainAsync();
+                times[i] = clock.Elapsed.TotalMilliseconds * 1000;
+            }
+
+            var (wchar1, write1) = ProcIo();
+            return (times, (double)(wchar1 - wchar0) / appends, (double)(write1 - write0) / appends, (double)(DatabaseBytes() - fileBefore) / appends);
+        }
+
+        private async Task DrainAsync()
+        {
+            while (_node.HasReady)
+            {
+                var ready = _node.GetReady();
+                if (ready.MustPersist)
+                {
+                    await _store.SaveAsync(ready, _node.FirstIndex, _node.EntryAt);
+                }
+
+                _node.Advance(ready);
+            }
+        }
+
+        private long DatabaseBytes() => Directory.GetFiles(root, "raft.db*").Sum(f => new FileInfo(f).Length);
+
+        private static (long Wchar, long WriteBytes) ProcIo()
+        {
+            long wchar = 0, write = 0;
+            foreach (var line in File.ReadLines("/proc/self/io"))
+            {
+                var parts = line.Split(':', StringSplitOptions.TrimEntries);
+                if (parts[0] == "wchar")
+                {
+                    wchar = long.Parse(parts[1], CultureInfo.InvariantCulture);
+                }
+                else if (parts[0] == "write_bytes")
+                {
+                    write = long.Parse(parts[1], CultureInfo.InvariantCulture);
+                }
+            }
+
+            return (wchar, write);
+        }
+    }
+}
