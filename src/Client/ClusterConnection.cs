@@ -15,6 +15,11 @@ namespace RaftOrleans.Client;
 /// </summary>
 internal sealed class ClusterConnection(IHost host, string description) : IAsyncDisposable
 {
+    /// <summary>How long the client keeps trying to reach a named cluster's gateways before it gives up.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan ConnectRetryDelay = TimeSpan.FromMilliseconds(500);
+
     public IGrainFactory Grains { get; } = host.Services.GetRequiredService<IClusterClient>();
 
     public string Description => description;
@@ -49,10 +54,12 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
 
         string description;
         var named = cluster ?? (redis is null ? null : $"Redis {redis}");
+        var connecting = System.Diagnostics.Stopwatch.StartNew();
         if (redisOptions is not null)
         {
             builder.UseOrleansClient(client => client
                 .UseRedisClustering(clustering => clustering.ConfigurationOptions = redisOptions.Clone())
+                .UseConnectionRetryFilter((_, ct) => RetryAsync(connecting, ct))
                 .Configure<ClusterOptions>(options =>
                 {
                     options.ClusterId = clusterId;
@@ -78,6 +85,7 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
             var gateways = ParseGateways(cluster);
             builder.UseOrleansClient(client => client
                 .UseStaticClustering(gateways)
+                .UseConnectionRetryFilter((_, ct) => RetryAsync(connecting, ct))
                 .Configure<ClusterOptions>(options =>
                 {
                     options.ClusterId = clusterId;
@@ -94,7 +102,9 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
         catch (Exception exception) when (named is not null && exception is not OperationCanceledException)
         {
             host.Dispose();
-            throw new ClusterUnavailableException($"Cannot reach the cluster at {named}: {exception.Message}", exception);
+            throw new ClusterUnavailableException(
+                $"Cannot reach the cluster at {named} (ClusterId {clusterId}) within {ConnectTimeout.TotalSeconds:0} s: {exception.Message}",
+                exception);
         }
 
         return new ClusterConnection(host, description);
@@ -105,6 +115,18 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await host.StopAsync(stopping.Token);
         host.Dispose();
+    }
+
+    /// <summary>Orleans' own filter retries for minutes; a console command should say soon that no silo answers.</summary>
+    private static async Task<bool> RetryAsync(System.Diagnostics.Stopwatch connecting, CancellationToken cancellationToken)
+    {
+        if (connecting.Elapsed + ConnectRetryDelay >= ConnectTimeout || cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        await Task.Delay(ConnectRetryDelay, cancellationToken);
+        return true;
     }
 
     private static IPEndPoint[] ParseGateways(string cluster)

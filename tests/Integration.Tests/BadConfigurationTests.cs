@@ -13,6 +13,9 @@ public sealed partial class BadConfigurationTests(ITestOutputHelper log) : IDisp
     /// <summary>"Fast": a bad set-up is reported well before anyone would wonder whether the silo hangs.</summary>
     private static readonly TimeSpan Fast = TimeSpan.FromSeconds(15);
 
+    /// <summary>The client tries a named cluster for 10 s before it says no silo answers.</summary>
+    private static readonly TimeSpan ClientGivesUp = TimeSpan.FromSeconds(30);
+
     private readonly TempDirectory _work = new("it-config");
 
     [Fact]
@@ -71,6 +74,26 @@ public sealed partial class BadConfigurationTests(ITestOutputHelper log) : IDisp
         Assert.Contains("--redis: the Redis connection string '127.0.0.1:6379,bogus=1' is malformed", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Client_NoSiloAtTheGateway_ExitsWithClusterUnavailable()
+    {
+        var closedPort = FreePorts.Next();
+        var (exitCode, output) = await RunAsync(Binaries.ClientDll, ["--cluster", $"127.0.0.1:{closedPort}", "mr", "status", "some-job"], ClientGivesUp);
+        Assert.Equal(3, exitCode);
+        Assert.Contains($"Cannot reach the cluster at 127.0.0.1:{closedPort}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Client_NoSiloInRedis_ExitsWithClusterUnavailable()
+    {
+        var redis = TestRedis.ConnectionString;
+        var clusterId = $"it-nobody-{Guid.NewGuid():N}";
+        var (exitCode, output) = await RunAsync(Binaries.ClientDll, ["--redis", redis, "--cluster-id", clusterId, "mr", "status", "some-job"], ClientGivesUp);
+        Assert.Equal(3, exitCode);
+        Assert.Contains($"Cannot reach the cluster at Redis {redis} (ClusterId {clusterId})", output, StringComparison.Ordinal);
+        Assert.Contains("Could not find any gateway", output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _work.Dispose();
 
     [GeneratedRegex(@"\s+")]
@@ -85,11 +108,11 @@ public sealed partial class BadConfigurationTests(ITestOutputHelper log) : IDisp
     ];
 
     /// <returns>The exit code, and everything the process wrote (the message may go to either stream).</returns>
-    private async Task<(int ExitCode, string Output)> RunAsync(string dll, string[] arguments)
+    private async Task<(int ExitCode, string Output)> RunAsync(string dll, string[] arguments, TimeSpan? timeout = null)
     {
         var clock = Stopwatch.StartNew();
         using var process = ChildProcess.Start(Path.GetFileNameWithoutExtension(dll), dll, arguments, _work.Path);
-        var exitCode = await process.WaitForExitAsync(Fast);
+        var exitCode = await process.WaitForExitAsync(timeout ?? Fast);
         log.WriteLine($"{string.Join(' ', arguments)} -> exit {exitCode} after {clock.Elapsed.TotalSeconds:0.00} s");
         var output = string.Join(Environment.NewLine, process.Lines.Select(l => l.Text));
         log.WriteLine(output);
