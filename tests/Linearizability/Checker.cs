@@ -73,6 +73,7 @@ public static class Checker
         private readonly TimeSpan _deadline;
         private readonly Event _head = new() { Op = -1 };
         private readonly IMonotoneModel<TState, TInput, TOutput>? _monotone;
+        private readonly List<TState> _resets = [];
 
         public Search(IModel<TState, TInput, TOutput> model, IReadOnlyList<Operation<TInput, TOutput>> ops, long maxSteps, Stopwatch watch, TimeSpan deadline)
         {
@@ -90,20 +91,22 @@ public static class Checker
         {
             BuildEvents();
             var n = _ops.Count;
-            var linearized = new Bitset(n);
             var cache = new HashSet<(Bitset Set, TState State)>(new CacheComparer<TState>(_model.StateComparer));
-            var stack = new Stack<(Event Call, TState Before)>();
-            var state = _model.Init();
+
+            // One frame per placed operation (plus the root): the state and set after it, the operations that may go
+            // next (those called before the earliest return still in the list), tried earliest-return first so that
+            // an operation with a long interval is placed as late as it can be, and the one placed from this frame.
+            var frames = new Stack<Frame>();
+            frames.Push(new Frame(_model.Init(), new Bitset(n), null, Candidates()));
 
             // The deepest point reached, for the explanation of a failure.
             var best = -1;
             var bestOrder = Array.Empty<int>();
-            var bestState = state;
+            var bestState = frames.Peek().State;
             var bestBlocker = -1;
             var lastPrune = (Depth: -1, Candidate: -1, Victim: -1);
             var bestPrune = lastPrune;
 
-            var entry = _head.Next;
             while (_head.Next is not null)
             {
                 if (++Steps > _maxSteps)
@@ -116,65 +119,93 @@ public static class Checker
                     return (CheckOutcome.Unknown, $"timed out after {Steps} steps, having linearized at most {Math.Max(best, 0)} of {n} operations");
                 }
 
-                if (entry!.IsCall)
+                var frame = frames.Peek();
+                if (frame.Next < frame.Candidates.Count)
                 {
+                    var entry = frame.Candidates[frame.Next++];
                     var op = _ops[entry.Op];
-                    var (ok, next) = _model.Step(state, op.Input, op.Output, op.Completed);
-                    if (ok)
+                    var (ok, next) = _model.Step(frame.State, op.Input, op.Output, op.Completed);
+                    if (!ok)
                     {
-                        var candidate = linearized.With(entry.Op);
-                        if (cache.Add((candidate, next)))
-                        {
-                            Lift(entry);
-                            var victim = Unreachable(next);
-                            if (victim < 0)
-                            {
-                                stack.Push((entry, state));
-                                state = next;
-                                linearized = candidate;
-                                entry = _head.Next;
-                                continue;
-                            }
-
-                            Unlift(entry);
-                            lastPrune = (stack.Count, entry.Op, victim);
-                        }
+                        continue;
                     }
 
-                    entry = entry.Next;
+                    var linearized = frame.Linearized.With(entry.Op);
+                    if (!cache.Add((linearized, next)))
+                    {
+                        continue;
+                    }
+
+                    Lift(entry);
+                    var victim = Unreachable(next);
+                    if (victim >= 0)
+                    {
+                        Unlift(entry);
+                        lastPrune = (frames.Count - 1, entry.Op, victim);
+                        continue;
+                    }
+
+                    frames.Push(new Frame(next, linearized, entry, Candidates()));
                     continue;
                 }
 
-                // A return event: every operation still in the list before it would have to take effect after an
-                // operation that had already returned. Record how far we got, then backtrack.
-                if (stack.Count > best)
+                // Every operation that could go next failed: the earliest return still in the list cannot be met from
+                // here. Record how far we got, then undo the last placement.
+                var depth = frames.Count - 1;
+                if (depth > best)
                 {
-                    best = stack.Count;
-                    bestOrder = [.. stack.Select(s => s.Call.Op).Reverse()];
-                    bestState = state;
-                    bestBlocker = entry.Op;
-                    bestPrune = lastPrune.Depth == stack.Count ? lastPrune : (-1, -1, -1);
+                    best = depth;
+                    bestOrder = [.. frames.Where(f => f.Placed is not null).Select(f => f.Placed!.Op).Reverse()];
+                    bestState = frame.State;
+                    bestBlocker = FirstReturn()?.Op ?? -1;
+                    bestPrune = lastPrune.Depth == depth ? lastPrune : (-1, -1, -1);
                 }
 
-                if (stack.Count == 0)
+                if (frame.Placed is null)
                 {
                     return (CheckOutcome.Illegal, Explain(best, bestOrder, bestState, bestBlocker, bestPrune.Candidate, bestPrune.Victim));
                 }
 
-                var (call, before) = stack.Pop();
-                state = before;
-                linearized = linearized.Without(call.Op);
-                Unlift(call);
-                entry = call.Next;
+                frames.Pop();
+                Unlift(frame.Placed);
             }
 
             return (CheckOutcome.Ok, null);
         }
 
+        /// <summary>The call events before the first return event of the list, earliest return first.</summary>
+        private List<Event> Candidates()
+        {
+            var candidates = new List<Event>();
+            for (var e = _head.Next; e is not null && e.IsCall; e = e.Next)
+            {
+                candidates.Add(e);
+            }
+
+            candidates.Sort((x, y) =>
+            {
+                var byReturn = (_ops[x.Op].Return ?? long.MaxValue).CompareTo(_ops[y.Op].Return ?? long.MaxValue);
+                return byReturn != 0 ? byReturn : _ops[x.Op].Call.CompareTo(_ops[y.Op].Call);
+            });
+            return candidates;
+        }
+
+        private Event? FirstReturn()
+        {
+            var e = _head.Next;
+            while (e is not null && e.IsCall)
+            {
+                e = e.Next;
+            }
+
+            return e;
+        }
+
         /// <summary>
-        /// With a monotone model: the completed operations still to place that return before any remaining reset is
-        /// called (so only forward moves can come before them) must be reachable from <paramref name="state"/>.
-        /// Only the first few are checked, which keeps a step cheap; skipping a check never changes a verdict.
+        /// With a monotone model: each of the next completed operations still to place must be reachable from
+        /// <paramref name="state"/> by forward moves, or from the state of a remaining reset called before it returned
+        /// (the last reset placed before it, if any, is one of those). Only the first few are checked, which keeps a
+        /// step cheap; skipping a check never changes a verdict.
         /// </summary>
         /// <returns>An operation that could no longer be linearized, or -1.</returns>
         private int Unreachable(TState state)
@@ -184,16 +215,17 @@ public static class Checker
                 return -1;
             }
 
+            _resets.Clear();
             var checkedOps = 0;
             var walked = 0;
-            for (var e = _head.Next; e is not null && checkedOps < 16 && walked < 128; e = e.Next, walked++)
+            for (var e = _head.Next; e is not null && checkedOps < 64 && walked < 512; e = e.Next, walked++)
             {
                 var op = _ops[e.Op];
                 if (e.IsCall)
                 {
-                    if (_monotone.IsReset(op.Input))
+                    if (_monotone.IsReset(op.Input, out var after))
                     {
-                        return -1;
+                        _resets.Add(after);
                     }
 
                     continue;
@@ -202,7 +234,7 @@ public static class Checker
                 if (op.Completed)
                 {
                     checkedOps++;
-                    if (!_monotone.Reachable(state, op.Input, op.Output!))
+                    if (!_monotone.Reachable(state, op.Input, op.Output!) && !_resets.Any(r => _monotone.Reachable(r, op.Input, op.Output!)))
                     {
                         return e.Op;
                     }
@@ -305,6 +337,21 @@ public static class Checker
             var op = _ops[i];
             var ret = op.Return is { } r ? r.ToString(CultureInfo.InvariantCulture) : "never";
             return $"[client {op.ClientId} {op.Call}..{ret}] {_model.DescribeOperation(op.Input, op.Output, op.Completed)}";
+        }
+
+        private sealed class Frame(TState state, Bitset linearized, Event? placed, List<Event> candidates)
+        {
+            public TState State { get; } = state;
+
+            public Bitset Linearized { get; } = linearized;
+
+            /// <summary>The call event placed to reach this frame (null for the root).</summary>
+            public Event? Placed { get; } = placed;
+
+            public List<Event> Candidates { get; } = candidates;
+
+            /// <summary>Index of the next candidate to try.</summary>
+            public int Next { get; set; }
         }
     }
 

@@ -33,15 +33,16 @@ public interface IModel<TState, TInput, TOutput>
 
 /// <summary>
 /// Optional knowledge that lets the search cut dead branches early (the verdicts are the same, only faster). Some
-/// operations are resets (they can move the state anywhere, like Put); all others only move it "forward" (like Append
-/// and Get), and from a state some completed operations can no longer be explained by forward moves alone. After each
-/// tentative step, a completed operation that returns before any remaining reset could be called must be
-/// <see cref="Reachable"/> from the new state, else that step is abandoned.
+/// operations are resets: they move the state to a value of their own whatever it was (like Put). All others only
+/// move it "forward" (like Append and Get). After each tentative step, every completed operation still to place
+/// (among the next few) must be <see cref="Reachable"/> either from the new state or from the state of a remaining
+/// reset that may precede it; otherwise that step is abandoned.
 /// </summary>
 public interface IMonotoneModel<TState, TInput, TOutput> : IModel<TState, TInput, TOutput>
     where TState : notnull
 {
-    bool IsReset(TInput input);
+    /// <summary>Whether <paramref name="input"/> is a reset, and the state it moves to.</summary>
+    bool IsReset(TInput input, out TState after);
 
     /// <summary>Whether <paramref name="input"/>/<paramref name="output"/> could be linearized at some state reached from <paramref name="state"/> by non-reset operations.</summary>
     bool Reachable(TState state, TInput input, TOutput output);

@@ -44,7 +44,11 @@ public sealed class KvModel : IMonotoneModel<string, KvInput, KvOutput>
     };
 
     /// <summary>Put sets the value to anything; Append and Get only extend it or leave it.</summary>
-    public bool IsReset(KvInput input) => input.Op == KvOp.Put;
+    public bool IsReset(KvInput input, out string after)
+    {
+        after = input.Value;
+        return input.Op == KvOp.Put;
+    }
 
     /// <summary>Without a Put, a value only grows by appends: a read can only return an extension of the current value.</summary>
     public bool Reachable(string state, KvInput input, KvOutput output) =>

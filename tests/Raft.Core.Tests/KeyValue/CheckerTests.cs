@@ -163,15 +163,18 @@ public sealed class CheckerTests
     [Fact]
     public void StepBudgetGivesUnknownInsteadOfHanging()
     {
-        // Many concurrent appends that no read constrains until the end: a wide search space.
+        // 40 concurrent appends, then a read of all of them in one order plus a value never written: illegal, but
+        // only after placing all 40 appends.
         for (var i = 0; i < 40; i++)
         {
             Append(i, "x", $"<{i}>", 0, 100);
         }
 
-        Get(99, "x", "impossible", 101, 102);
-        var result = KvModel.Check(_history, new CheckOptions { MaxStepsPerPartition = 1000 });
-        Assert.Equal(CheckOutcome.Unknown, result.Outcome);
+        Get(99, "x", string.Concat(Enumerable.Range(0, 40).Select(i => $"<{i}>")) + "!", 101, 102);
+        var limited = KvModel.Check(_history, new CheckOptions { MaxStepsPerPartition = 100 });
+        Assert.Equal(CheckOutcome.Unknown, limited.Outcome);
+        Assert.Contains("step budget", limited.Explanation, StringComparison.Ordinal);
+        Assert.Equal(CheckOutcome.Illegal, KvModel.Check(_history).Outcome);
     }
 
     [Fact]
