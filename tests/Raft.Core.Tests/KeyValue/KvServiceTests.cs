@@ -17,7 +17,7 @@ public sealed class KvServiceTests(ITestOutputHelper output)
     public void ManyClients() => Linearizable(new KvSimOptions { Clients = 5, Keys = 2 }, 3102);
 
     [Fact]
-    public void ManyClientsUnreliableNetwork() => Linearizable(new KvSimOptions { Clients = 5, Keys = 2, Unreliable = true }, 3103);
+    public void ManyClientsUnreliableNetwork() => Linearizable(new KvSimOptions { Clients = 5, Keys = 2, Unreliable = true, DurationMs = 20_000 }, 3103);
 
     [Fact]
     public void PartitionsChangingDuringTheRun() =>
@@ -25,7 +25,7 @@ public sealed class KvServiceTests(ITestOutputHelper output)
 
     [Fact]
     public void PartitionsWithUnreliableNetworkAndLateMessages() =>
-        Linearizable(new KvSimOptions { Clients = 5, Keys = 3, Partitions = true, Unreliable = true, LongReordering = true, DurationMs = 8_000 }, 3105);
+        Linearizable(new KvSimOptions { Clients = 5, Keys = 3, Partitions = true, Unreliable = true, LongReordering = true, DurationMs = 20_000 }, 3105);
 
     [Fact]
     public void ServersCrashingAndRestarting() =>
@@ -39,7 +39,7 @@ public sealed class KvServiceTests(ITestOutputHelper output)
     public void CrashesPartitionsUnreliableAndAbandonedRequests() =>
         Linearizable(new KvSimOptions
         {
-            Clients = 7, Keys = 3, Crashes = true, Partitions = true, Unreliable = true, AbandonAtEnd = true, DurationMs = 8_000,
+            Clients = 7, Keys = 3, Crashes = true, Partitions = true, Unreliable = true, AbandonAtEnd = true, DurationMs = 20_000,
         }, 3108);
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class KvServiceTests(ITestOutputHelper output)
         // A server cut off while the others compact their logs must be brought back with InstallSnapshot.
         var result = Linearizable(new KvSimOptions
         {
-            Clients = 5, Keys = 3, MaxRaftState = 1_000, Partitions = true, Unreliable = true, DurationMs = 8_000,
+            Clients = 5, Keys = 3, MaxRaftState = 1_000, Partitions = true, Unreliable = true, DurationMs = 20_000,
         }, 3203);
         Assert.True(result.SnapshotsInstalled > 0, "no snapshot installed");
     }
@@ -75,7 +75,7 @@ public sealed class KvServiceTests(ITestOutputHelper output)
         Linearizable(new KvSimOptions
         {
             Clients = 7, Keys = 3, MaxRaftState = 1_500, Partitions = true, Crashes = true, Unreliable = true,
-            LongReordering = true, AbandonAtEnd = true, DurationMs = 8_000,
+            LongReordering = true, AbandonAtEnd = true, DurationMs = 20_000,
         }, 3204);
 
     /// <summary>
