@@ -66,6 +66,7 @@ public sealed class KvCluster
         var peer = Peers[i];
         peer.Incarnation++;
         peer.Node = null;
+        peer.Persisting = false;
         peer.Waiters.Clear();
         peer.Persister = peer.Persister.Copy();
     }
@@ -212,11 +213,16 @@ public sealed class KvCluster
         Sim.After(LabTiming.TickMs, () => TickLoop(i, incarnation));
     }
 
+    /// <summary>
+    /// The host's Ready loop. With <see cref="KvSimOptions.PersistLatencyMs"/> &gt; 0 a Ready that must be persisted
+    /// completes 1..PersistLatencyMs ms later (a crash meanwhile loses it); the peer keeps receiving messages, ticks
+    /// and proposals meanwhile (the core allows it), and its next Ready waits.
+    /// </summary>
     private void Drain(int i)
     {
         var peer = Peers[i];
         var node = peer.Node!;
-        while (node.HasReady)
+        while (!peer.Persisting && node.HasReady)
         {
             var ready = node.GetReady();
             foreach (var m in ready.Messages)
@@ -224,37 +230,59 @@ public sealed class KvCluster
                 Send(i, peer.Incarnation, m);
             }
 
-            if (peer.Persister.Save(ready) is { } error)
+            if (_options.PersistLatencyMs > 0 && ready.MustPersist)
             {
-                throw Fail($"server {i} Ready contract violated: {error}");
+                peer.Persisting = true;
+                var incarnation = peer.Incarnation;
+                Sim.After(1 + _netRng.Next(_options.PersistLatencyMs), () =>
+                {
+                    if (peer.Incarnation == incarnation && peer.Node is not null)
+                    {
+                        peer.Persisting = false;
+                        Complete(peer, node, ready);
+                        Drain(i);
+                    }
+                });
+                return;
             }
 
-            if (_options.MaxRaftState > 0)
-            {
-                MaxRaftStateSeen = Math.Max(MaxRaftStateSeen, peer.Persister.RaftStateSize);
-            }
+            Complete(peer, node, ready);
+        }
+    }
 
-            foreach (var m in ready.MessagesAfterPersist)
-            {
-                Send(i, peer.Incarnation, m);
-            }
+    /// <summary>The rest of a Ready once persisted: messages that needed it, apply, Advance, maybe snapshot.</summary>
+    private void Complete(KvPeer peer, RaftNode node, Ready ready)
+    {
+        if (peer.Persister.Save(ready) is { } error)
+        {
+            throw Fail($"server {peer.Index} Ready contract violated: {error}");
+        }
 
-            if (ready.SnapshotToApply is { } snapshot)
-            {
-                ApplySnapshot(peer, snapshot);
-            }
+        if (_options.MaxRaftState > 0)
+        {
+            MaxRaftStateSeen = Math.Max(MaxRaftStateSeen, peer.Persister.RaftStateSize);
+        }
 
-            foreach (var entry in ready.CommittedEntries)
-            {
-                ApplyEntry(peer, entry);
-            }
+        foreach (var m in ready.MessagesAfterPersist)
+        {
+            Send(peer.Index, peer.Incarnation, m);
+        }
 
-            node.Advance(ready);
-            if (_options.MaxRaftState > 0 && peer.Persister.RaftStateSize >= _options.MaxRaftState && peer.LastApplied > node.LastIncludedIndex)
-            {
-                SnapshotsTaken++;
-                node.Snapshot(peer.LastApplied, peer.Store.Snapshot());
-            }
+        if (ready.SnapshotToApply is { } snapshot)
+        {
+            ApplySnapshot(peer, snapshot);
+        }
+
+        foreach (var entry in ready.CommittedEntries)
+        {
+            ApplyEntry(peer, entry);
+        }
+
+        node.Advance(ready);
+        if (_options.MaxRaftState > 0 && peer.Persister.RaftStateSize >= _options.MaxRaftState && peer.LastApplied > node.LastIncludedIndex)
+        {
+            SnapshotsTaken++;
+            node.Snapshot(peer.LastApplied, peer.Store.Snapshot());
         }
     }
 

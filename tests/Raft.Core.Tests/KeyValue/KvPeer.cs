@@ -29,6 +29,9 @@ public sealed class KvPeer(int index, string id, KvLimits limits)
     /// <summary>Client requests proposed here, by log index, waiting for that index to be applied.</summary>
     public Dictionary<long, Waiter> Waiters { get; } = [];
 
+    /// <summary>A Ready is being persisted asynchronously; the next one waits.</summary>
+    public bool Persisting { get; set; }
+
     public bool Alive => Node is not null;
 
     public sealed record Waiter(Guid ClientId, long Sequence, long Term, Action<KvClientReply> Reply);

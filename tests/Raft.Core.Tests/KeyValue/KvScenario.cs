@@ -51,11 +51,12 @@ public static class KvScenario
         var stopped = false;
         long faults = 0;
         var issued = 0;
+        var nextClientLabel = 100;
 
         // ---- the workload: each clerk issues its next operation shortly after the previous one returned
         void Next(KvClerk clerk)
         {
-            if (stopped)
+            if (stopped || !clerks.Contains(clerk))
             {
                 return;
             }
@@ -132,10 +133,26 @@ public static class KvScenario
                 cluster.Unreliable = !cluster.Unreliable;
             }
 
+            if (options.ClientRestarts && rng.Next(2) == 0)
+            {
+                // A client process dies (its operation in flight stays pending; retries already sent may still land)
+                // and a new one, with a new client id, takes its place.
+                faults++;
+                var slot = rng.Next(clerks.Count);
+                if (clerks[slot].Busy)
+                {
+                    clerks[slot].Abandon();
+                }
+
+                var fresh = new KvClerk(cluster, history, nextClientLabel++, rng, options.UnsafeNewSequenceOnRetry);
+                clerks[slot] = fresh;
+                cluster.Sim.After(rng.Next(20), () => Next(fresh));
+            }
+
             cluster.Sim.After(500 + rng.Next(1_000), Faults);
         }
 
-        if (options.Partitions || options.Crashes)
+        if (options.Partitions || options.Crashes || options.ClientRestarts)
         {
             cluster.Sim.After(500 + rng.Next(1_000), Faults);
         }

@@ -78,6 +78,14 @@ public sealed class KvServiceTests(ITestOutputHelper output)
             LongReordering = true, AbandonAtEnd = true, DurationMs = 20_000,
         }, 3204);
 
+    [Fact]
+    public void ClientsRestartingMidOperationWithSlowDisks() =>
+        Linearizable(new KvSimOptions
+        {
+            Clients = 5, Keys = 2, ClientRestarts = true, PersistLatencyMs = 10, Crashes = true, Partitions = true,
+            MaxRaftState = 2_000, DurationMs = 15_000,
+        }, 3205);
+
     /// <summary>
     /// The tests can fail: a service whose leaders answer reads from local state (no log, no lease; without
     /// check-quorum a deposed leader keeps believing it leads) produces histories the checker rejects.

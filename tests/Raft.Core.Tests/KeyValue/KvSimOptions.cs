@@ -37,6 +37,12 @@ public sealed record KvSimOptions
     /// <summary>Fraction (percent) of operations that are Get; the rest are Append, with 1 in 8 writes a Put.</summary>
     public int GetPercent { get; init; } = 35;
 
+    /// <summary>0: a Ready is persisted at once. Otherwise its persist takes 1..PersistLatencyMs ms of virtual time.</summary>
+    public int PersistLatencyMs { get; init; }
+
+    /// <summary>Now and then a client process dies with an operation in flight (left pending) and a new one replaces it.</summary>
+    public bool ClientRestarts { get; init; }
+
     public bool PreVote { get; init; } = true;
 
     public bool CheckQuorum { get; init; } = true;
@@ -56,5 +62,5 @@ public sealed record KvSimOptions
     public override string ToString() =>
         $"n={Servers} clients={Clients} keys={Keys} {DurationMs}ms unreliable={Unreliable} reorder={LongReordering} " +
         $"partitions={Partitions} crashes={(Crashes ? CrashAll ? "all" : "one" : "no")} maxraftstate={MaxRaftState} " +
-        $"abandon={AbandonAtEnd} get%={GetPercent} prevote={PreVote} checkquorum={CheckQuorum}{(UnsafeLocalReads ? " UNSAFE-LOCAL-READS" : "")}{(UnsafeNewSequenceOnRetry ? " UNSAFE-NEW-SEQUENCE-ON-RETRY" : "")}";
+        $"abandon={AbandonAtEnd} clientRestarts={ClientRestarts} persistMs={PersistLatencyMs} get%={GetPercent} prevote={PreVote} checkquorum={CheckQuorum}{(UnsafeLocalReads ? " UNSAFE-LOCAL-READS" : "")}{(UnsafeNewSequenceOnRetry ? " UNSAFE-NEW-SEQUENCE-ON-RETRY" : "")}";
 }

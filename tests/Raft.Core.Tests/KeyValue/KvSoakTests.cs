@@ -33,11 +33,13 @@ public sealed class KvSoakTests(ITestOutputHelper output)
             CrashAll = rng.Next(4) == 0,
             MaxRaftState = rng.Next(2) == 0 ? -1 : 500 + rng.Next(3_500),
             AbandonAtEnd = rng.Next(2) == 0,
+            ClientRestarts = rng.Next(3) == 0,
+            PersistLatencyMs = rng.Next(2) == 0 ? 0 : 1 + rng.Next(20),
             GetPercent = 10 + rng.Next(50),
             PreVote = preVote,
             CheckQuorum = preVote && rng.Next(3) != 0,
         };
-        return options.Unreliable || options.Partitions || options.Crashes || options.LongReordering
+        return options.Unreliable || options.Partitions || options.Crashes || options.LongReordering || options.ClientRestarts
             ? options
             : options with { Partitions = true };
     }
@@ -74,7 +76,9 @@ public sealed class KvSoakTests(ITestOutputHelper output)
             $"kv soak: {histories} histories from seed {first} in {watch.Elapsed.TotalSeconds:F1} s wall; " +
             $"{all.Sum(r => r.History.Count)} operations ({all.Sum(r => r.Pending)} never returned), {all.Sum(r => r.Faults)} scheduled faults, " +
             $"{all.Count(r => r.Options.Partitions)} with partitions, {all.Count(r => r.Options.Crashes)} with crashes, " +
-            $"{all.Count(r => r.Options.Unreliable)} unreliable, {all.Count(r => r.Options.MaxRaftState > 0)} with snapshots " +
+            $"{all.Count(r => r.Options.Unreliable)} unreliable, {all.Count(r => r.Options.LongReordering)} with late messages, " +
+            $"{all.Count(r => r.Options.ClientRestarts)} with client restarts, {all.Count(r => r.Options.PersistLatencyMs > 0)} with slow disks, " +
+            $"{all.Count(r => r.Options.MaxRaftState > 0)} with snapshots " +
             $"({all.Sum(r => r.SnapshotsTaken)} taken, {all.Sum(r => r.SnapshotsInstalled)} installed); " +
             $"largest history {all.Select(r => r.History.Count).DefaultIfEmpty().Max()} operations, longest check " +
             $"{all.Select(r => r.Check.Elapsed.TotalMilliseconds).DefaultIfEmpty().Max():F0} ms; " +
