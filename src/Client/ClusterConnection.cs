@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,7 +55,7 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
 
         string description;
         var named = cluster ?? (redis is null ? null : $"Redis {redis}");
-        var connecting = System.Diagnostics.Stopwatch.StartNew();
+        var connecting = Stopwatch.StartNew();
         if (redisOptions is not null)
         {
             builder.UseOrleansClient(client => client
@@ -118,7 +119,7 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
     }
 
     /// <summary>Orleans' own filter retries for minutes; a console command should say soon that no silo answers.</summary>
-    private static async Task<bool> RetryAsync(System.Diagnostics.Stopwatch connecting, CancellationToken cancellationToken)
+    private static async Task<bool> RetryAsync(Stopwatch connecting, CancellationToken cancellationToken)
     {
         if (connecting.Elapsed + ConnectRetryDelay >= ConnectTimeout || cancellationToken.IsCancellationRequested)
         {

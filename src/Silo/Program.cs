@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using RaftOrleans.Grains.Hosting;
@@ -79,7 +80,7 @@ using (host)
         return SiloExitCodes.Failed;
     }
 
-    var clusterId = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ClusterId;
+    var clusterId = host.Services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId;
     var mode = options.UsesRedis ? "Redis clustering and storage" : $"localhost clustering, SQLite store {options.DatabasePath}";
     SiloLog.Started(logger, siloAddress, clusterId, mode, options.GatewayPort);
     if (dashboard.Enabled)
