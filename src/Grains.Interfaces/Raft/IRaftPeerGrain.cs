@@ -30,10 +30,12 @@ public interface IRaftPeerGrain : IGrainWithStringKey
 
     /// <summary>
     /// Appends the command as leader and returns the state machine's result once it is committed and applied here.
+    /// Interleaves with other calls: while it waits for the commit, the peer must go on taking the messages
+    /// (acknowledgements) and ticks that make the commit happen.
     /// </summary>
     /// <exception cref="NotLeaderException">This peer is not the leader (with a hint).</exception>
     /// <exception cref="LeadershipLostException">Leadership was lost before the command committed; its fate is unknown.</exception>
-    [Alias("Execute")]
+    [Alias("Execute"), AlwaysInterleave]
     Task<byte[]> ExecuteAsync(byte[] command);
 
     /// <exception cref="UnknownGroupException">The peer belongs to no group.</exception>

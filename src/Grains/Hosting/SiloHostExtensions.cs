@@ -55,7 +55,7 @@ public static class SiloHostExtensions
             });
         }
 
-        return builder.AddMapReduce();
+        return builder.AddMapReduce().AddRaft().AddKeyValueStore();
     }
 
     private static void UseRedis(ISiloBuilder builder, SiloHostOptions options)

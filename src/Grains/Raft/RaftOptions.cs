@@ -23,5 +23,8 @@ public sealed class RaftOptions
     public int EntriesPerSegment { get; set; } = 64;
 
     /// <summary>The state machine is snapshotted and the log compacted after this many applied entries; 0 never.</summary>
-    public int SnapshotEveryEntries { get; set; } = 1000;
+    public int SnapshotEveryEntries { get; set; } = 10_000;
+
+    /// <summary>... or once the commands applied since the last snapshot reach this many bytes (the log's size, roughly); 0 never.</summary>
+    public long SnapshotAfterBytes { get; set; } = 4 << 20;
 }

@@ -22,9 +22,9 @@ internal sealed class RaftOptionsValidator : IValidateOptions<RaftOptions>
             errors.Add("Append batch, in-flight and segment sizes must be at least 1.");
         }
 
-        if (options.SnapshotEveryEntries < 0)
+        if (options.SnapshotEveryEntries < 0 || options.SnapshotAfterBytes < 0)
         {
-            errors.Add($"{nameof(RaftOptions.SnapshotEveryEntries)} must be 0 (never) or positive.");
+            errors.Add($"{nameof(RaftOptions.SnapshotEveryEntries)} and {nameof(RaftOptions.SnapshotAfterBytes)} must be 0 (never) or positive.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

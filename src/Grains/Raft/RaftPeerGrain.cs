@@ -16,6 +16,8 @@ namespace RaftOrleans.Grains.Raft;
 /// <para>
 /// Interleaving model. Requests are not reentrant: each runs to completion. Peers talk only through one-way
 /// calls, so no request ever waits on another peer and two peers sending to each other cannot deadlock.
+/// The one exception is <see cref="ExecuteAsync"/>, which always interleaves: it proposes synchronously and
+/// then waits for the apply, during which the peer must keep processing the messages that commit it.
 /// The Ready loop (<see cref="PumpAsync"/>) runs in the background on this grain's scheduler; it interleaves
 /// with requests only at its storage awaits, and touches the core only synchronously between them, where
 /// nothing else runs. The core accepts input while a Ready is outstanding and the loop re-reads everything it
@@ -42,6 +44,9 @@ internal sealed partial class RaftPeerGrain(
     private IRaftStateMachine? _stateMachine;
     private IGrainTimer? _ticker;
     private bool _pumping;
+
+    /// <summary>Bytes of commands applied since the last snapshot: what compaction would free.</summary>
+    private long _appliedBytesSinceSnapshot;
 
     /// <summary>Commands proposed by <see cref="ExecuteAsync"/>, by log index, with the term they were appended in.</summary>
     private readonly Dictionary<long, (long Term, TaskCompletionSource<byte[]> Result)> _waiters = [];
@@ -272,6 +277,7 @@ internal sealed partial class RaftPeerGrain(
             if (entry.Kind == LogEntryKind.Command)
             {
                 result = _stateMachine!.Apply(entry.Index, entry.Command);
+                _appliedBytesSinceSnapshot += entry.Command.Length;
             }
             else
             {
@@ -298,12 +304,16 @@ internal sealed partial class RaftPeerGrain(
         }
     }
 
-    /// <summary>Compacts the log once enough entries were applied since the last snapshot (§7).</summary>
+    /// <summary>Compacts the log once enough entries, or bytes, were applied since the last snapshot (§7).</summary>
     private void MaybeSnapshot(RaftNode node)
     {
-        if (_options.SnapshotEveryEntries > 0 && node.LastApplied - node.LastIncludedIndex >= _options.SnapshotEveryEntries)
+        var entries = node.LastApplied - node.LastIncludedIndex;
+        if (entries > 0
+            && ((_options.SnapshotEveryEntries > 0 && entries >= _options.SnapshotEveryEntries)
+                || (_options.SnapshotAfterBytes > 0 && _appliedBytesSinceSnapshot >= _options.SnapshotAfterBytes)))
         {
             node.Snapshot(node.LastApplied, _stateMachine!.TakeSnapshot());
+            _appliedBytesSinceSnapshot = 0;
         }
     }
 

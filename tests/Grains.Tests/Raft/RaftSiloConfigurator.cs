@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Tests.KeyValue;
 
 namespace RaftOrleans.Grains.Tests.Raft;
 
@@ -25,6 +26,7 @@ public sealed class RaftSiloConfigurator : ISiloConfigurator
                 options.SnapshotEveryEntries = 10;
             })
             .AddRaftStateMachine(RecordingStateMachine.Name, peer => new RecordingStateMachine(peer))
+            .AddKeyValueStore(options => options.MaxValueLength = KeyValueServiceTests.MaxValueLength)
             .AddOutgoingGrainCallFilter<RaftNetworkFilter>();
     }
 }

@@ -1,0 +1,112 @@
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.KeyValue;
+
+namespace RaftOrleans.Grains.Interfaces.KeyValue;
+
+/// <summary>
+/// A clerk of the replicated key/value service: it finds the group's leader (following leader hints),
+/// retries a request until it is answered, and numbers its requests so that a retried one takes effect
+/// once. Every request, Get included, goes through the Raft log, so replies are linearizable. One request
+/// at a time per client: concurrent calls on one instance wait their turn.
+/// </summary>
+public sealed class KeyValueClient
+{
+    /// <summary>Name under which silos register the key/value state machine.</summary>
+    public const string StateMachineName = "kv";
+
+    private readonly IGrainFactory _grains;
+    private readonly string _group;
+    private readonly IReadOnlyList<string> _peers;
+    private readonly KvLimits _limits;
+    private readonly TimeSpan _attemptTimeout;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private long _sequence;
+    private int _leaderGuess;
+
+    public KeyValueClient(IGrainFactory grains, string group, IReadOnlyList<string> peers, KvLimits? limits = null, TimeSpan? attemptTimeout = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(peers.Count);
+        _grains = grains;
+        _group = group;
+        _peers = peers;
+        _limits = limits ?? new KvLimits();
+        _attemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(2);
+    }
+
+    public Guid ClientId { get; } = Guid.NewGuid();
+
+    /// <summary>Makes every peer a member of a key/value group; idempotent.</summary>
+    public static Task CreateGroupAsync(IGrainFactory grains, string group, IReadOnlyList<string> peers)
+    {
+        var config = new RaftGroupConfig(group, peers, StateMachineName);
+        return Task.WhenAll(peers.Select(peer => grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(group, peer)).InitializeAsync(config)));
+    }
+
+    public async Task PutAsync(string key, string value, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(KvOperation.Put, key, value, cancellationToken);
+
+    public async Task AppendAsync(string key, string value, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(KvOperation.Append, key, value, cancellationToken);
+
+    /// <summary>The key's value; empty when the key was never written.</summary>
+    public async Task<string> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync(KvOperation.Get, key, string.Empty, cancellationToken)).Value;
+
+    /// <exception cref="ArgumentException">The key or value breaks the limits; nothing was sent.</exception>
+    /// <exception cref="KvRequestException">The service refused the request.</exception>
+    private async Task<KvReply> ExecuteAsync(KvOperation operation, string key, string value, CancellationToken cancellationToken)
+    {
+        if (_limits.Check(operation, key, value) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
+
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var command = new KvCommand(operation, key, value, ClientId, ++_sequence).Encode();
+            var backoff = TimeSpan.FromMilliseconds(10);
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var peer = _grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(_group, _peers[_leaderGuess]));
+                try
+                {
+                    var reply = KvReply.Decode(await peer.ExecuteAsync(command).WaitAsync(_attemptTimeout, cancellationToken));
+                    return reply.Error is null ? reply : throw new KvRequestException(reply.Error);
+                }
+                catch (NotLeaderException notLeader) when (notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index && index != _leaderGuess)
+                {
+                    _leaderGuess = index;
+                    continue;
+                }
+                catch (Exception exception) when (exception is NotLeaderException or LeadershipLostException or TimeoutException or OrleansException)
+                {
+                    // No leader known here, leadership changed under the request, or the peer is unreachable:
+                    // try the next peer; the sequence number makes the retry safe.
+                    _leaderGuess = (_leaderGuess + 1) % _peers.Count;
+                }
+
+                await Task.Delay(backoff, cancellationToken);
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 200));
+            }
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private int IndexOf(string peer)
+    {
+        for (var i = 0; i < _peers.Count; i++)
+        {
+            if (_peers[i] == peer)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,30 @@
+using RaftOrleans.Grains.Raft.StateMachines;
+using RaftOrleans.KeyValue;
+
+namespace RaftOrleans.Grains.KeyValue;
+
+/// <summary>The key/value store as a Raft peer's state machine; its snapshot includes the client sessions.</summary>
+internal sealed class KeyValueStateMachine(KvLimits limits) : IRaftStateMachine
+{
+    private readonly KeyValueStore _store = new(limits);
+
+    public byte[] Apply(long index, byte[] command)
+    {
+        KvCommand decoded;
+        try
+        {
+            decoded = KvCommand.Decode(command);
+        }
+        catch (FormatException exception)
+        {
+            // Every peer rejects the same bytes the same way, so a bad command changes nothing anywhere.
+            return new KvReply(string.Empty, exception.Message).Encode();
+        }
+
+        return _store.Apply(decoded).Encode();
+    }
+
+    public byte[] TakeSnapshot() => _store.Snapshot();
+
+    public void Restore(long lastIncludedIndex, byte[] snapshot) => _store.Restore(snapshot);
+}

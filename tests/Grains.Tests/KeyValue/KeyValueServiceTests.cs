@@ -1,0 +1,47 @@
+using RaftOrleans.Grains.Interfaces.KeyValue;
+using RaftOrleans.Grains.Tests.Raft;
+
+namespace RaftOrleans.Grains.Tests.KeyValue;
+
+/// <summary>The replicated key/value service on Raft peer grains of the shared three-silo cluster.</summary>
+[Collection(RaftCollection.Name)]
+public sealed class KeyValueServiceTests(RaftClusterFixture fixture)
+{
+    public const int MaxValueLength = 4096;
+
+    [Fact]
+    public async Task PutAppendGet_OneClient()
+    {
+        var (client, _) = await NewGroupAsync();
+
+        await client.PutAsync("k", "a");
+        await client.AppendAsync("k", "b");
+        await client.AppendAsync("other", "x");
+
+        Assert.Equal("ab", await client.GetAsync("k"));
+        Assert.Equal("x", await client.GetAsync("other"));
+        Assert.Equal(string.Empty, await client.GetAsync("never-written"));
+    }
+
+    [Fact]
+    public async Task BadInput_IsRejectedAndChangesNothing()
+    {
+        var (client, _) = await NewGroupAsync();
+        await client.PutAsync("k", "kept");
+
+        var empty = await Assert.ThrowsAsync<ArgumentException>(() => client.PutAsync(string.Empty, "v"));
+        Assert.Contains("key must not be empty", empty.Message, StringComparison.Ordinal);
+        var big = await Assert.ThrowsAsync<ArgumentException>(() => client.AppendAsync("k", new string('x', MaxValueLength + 1)));
+        Assert.Contains("limit", big.Message, StringComparison.Ordinal);
+
+        Assert.Equal("kept", await client.GetAsync("k"));
+    }
+
+    private async Task<(KeyValueClient Client, string Group)> NewGroupAsync()
+    {
+        var group = $"kv-{Guid.NewGuid():N}"[..12];
+        var peers = new[] { "p0", "p1", "p2" };
+        await KeyValueClient.CreateGroupAsync(fixture.Cluster.GrainFactory, group, peers);
+        return (new KeyValueClient(fixture.Cluster.GrainFactory, group, peers, new RaftOrleans.KeyValue.KvLimits(MaxValueLength: MaxValueLength)), group);
+    }
+}
