@@ -67,6 +67,7 @@ internal sealed class DotNextGroup : IAsyncDisposable
             {
                 if (i != exclude && _nodes[i].Leader is { IsRemote: false })
                 {
+                    _leader = i;
                     return i;
                 }
             }
@@ -78,6 +79,23 @@ internal sealed class DotNextGroup : IAsyncDisposable
     }
 
     public RaftCluster Node(int i) => _nodes[i];
+
+    private int _leader = -1;
+
+    /// <summary>ReplicateAsync on the leader this group last saw; on failure, looks for the leader again.</summary>
+    public async Task<bool> ReplicateAsync(byte[] command)
+    {
+        var leader = _leader;
+        if (leader < 0 || _nodes[leader].Leader is not { IsRemote: false })
+        {
+            Load.Fail("NoLocalLeader");
+            _leader = await LeaderAsync(TimeSpan.FromSeconds(5));
+            return false;
+        }
+
+        await _nodes[leader].ReplicateAsync(new ReadOnlyMemory<byte>(command), null, CancellationToken.None);
+        return true;
+    }
 
     /// <summary>Stops one member (its TCP endpoint goes away, as a crashed process's does).</summary>
     public Task StopAsync(int i) => _nodes[i].StopAsync(CancellationToken.None);

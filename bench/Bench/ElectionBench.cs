@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using DotNext.Net.Cluster.Consensus.Raft;
 
 namespace RaftOrleans.Bench;
 
@@ -76,12 +75,7 @@ internal static class ElectionBench
         await using (var dotnext = await DotNextGroup.StartAsync(3))
         {
             var leaderIndex = await dotnext.LeaderAsync(TimeSpan.FromSeconds(10));
-            var leader = dotnext.Node(leaderIndex);
-            async Task<bool> Replicate(int _)
-            {
-                await leader.ReplicateAsync(new ReadOnlyMemory<byte>(command), null, CancellationToken.None);
-                return true;
-            }
+            Task<bool> Replicate(int _) => dotnext.ReplicateAsync(command);
 
             var healthy = new List<LoadResult>();
             foreach (var n in proposers)

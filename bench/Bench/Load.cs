@@ -6,6 +6,9 @@ namespace RaftOrleans.Bench;
 /// <summary>One measured cell: throughput and latency percentiles of a closed loop of concurrent callers.</summary>
 internal sealed record LoadResult(int Callers, double OpsPerSecond, double P50Ms, double P99Ms, long Ops, long Errors)
 {
+    /// <summary>Failures by kind during the whole cell (warm-up included), e.g. "NotLeader×3".</summary>
+    public string FailureKinds { get; init; } = string.Empty;
+
     public string Rate => OpsPerSecond.ToString("#,0", CultureInfo.InvariantCulture);
 
     public string P50 => P50Ms.ToString("0.00", CultureInfo.InvariantCulture);
@@ -15,6 +18,11 @@ internal sealed record LoadResult(int Callers, double OpsPerSecond, double P50Ms
 
 internal static class Load
 {
+    /// <summary>Failures by kind in the running cell; operations add to it.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, long> Failures { get; } = new();
+
+    public static void Fail(string kind) => Failures.AddOrUpdate(kind, 1, (_, n) => n + 1);
+
     public static TimeSpan Warmup { get; set; } = TimeSpan.FromSeconds(1);
 
     public static TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(3);
@@ -27,6 +35,7 @@ internal static class Load
     public static async Task<LoadResult> RunAsync(int callers, Func<int, Task<bool>> op, TimeSpan? duration = null)
     {
         var measure = duration ?? Duration;
+        Failures.Clear();
         var clock = Stopwatch.StartNew();
         var start = Warmup.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
         var end = start + (measure.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
@@ -52,8 +61,9 @@ internal static class Load
                     {
                         ok = await op(caller);
                     }
-                    catch (Exception)
+                    catch (Exception e)
                     {
+                        Fail(e.GetType().Name);
                         ok = false;
                     }
 
@@ -83,7 +93,10 @@ internal static class Load
         Array.Sort(all);
         double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
         double Pct(double p) => all.Length == 0 ? double.NaN : Ms(all[Math.Min(all.Length - 1, (int)(p * all.Length))]);
-        return new LoadResult(callers, all.Length / measure.TotalSeconds, Pct(0.50), Pct(0.99), all.Length, errors.Sum());
+        return new LoadResult(callers, all.Length / measure.TotalSeconds, Pct(0.50), Pct(0.99), all.Length, errors.Sum())
+        {
+            FailureKinds = string.Join(", ", Failures.OrderByDescending(f => f.Value).Select(f => $"{f.Key}×{f.Value}")),
+        };
     }
 
     public static string F(double value, string format = "0.00") => value.ToString(format, CultureInfo.InvariantCulture);

@@ -48,6 +48,30 @@ internal static class PersistenceBench
             }
         }
 
+        // The peers of a group on one machine share the silo's SQLite file: n logs appending at once, as n peers do.
+        Console.WriteLine();
+        Console.WriteLine("Shared database: n single-peer logs appending concurrently to the same SQLite file (as the n peers of a group on one machine do), 16 B, log length ~1k:");
+        Console.WriteLine();
+        Console.WriteLine("| concurrent logs | appends/s (all logs) | mean µs/append | p50 µs | p99 µs | max µs |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var writers in new[] { 1, 3, 5 })
+        {
+            var logs = Enumerable.Range(0, writers).Select(w => new SingleNodeLog(storage, $"shared{writers}-{w}", cluster.Root)).ToArray();
+            var command = new byte[16];
+            foreach (var log in logs)
+            {
+                await log.StartAsync();
+                await log.FillToAsync(1000, command);
+            }
+
+            var clock = Stopwatch.StartNew();
+            var results = await Task.WhenAll(logs.Select(log => Task.Run(() => log.MeasureAsync(appends, command))));
+            var elapsed = clock.Elapsed.TotalSeconds;
+            var times = results.SelectMany(r => r.TimesUs).Order().ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {writers} | {times.Length / elapsed:#,0} | {times.Average():0} | {times[times.Length / 2]:0} | {times[(int)(times.Length * 0.99)]:0} | {times[^1]:0} |"));
+        }
+
         Console.WriteLine();
         foreach (var size in rows.Select(r => r.Size).Distinct())
         {

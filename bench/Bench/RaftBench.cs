@@ -22,7 +22,7 @@ internal static class RaftBench
 
         Console.WriteLine($"### 1. Raft replication: commits/s and latency (closed loop, {Load.Warmup.TotalSeconds:0} s warm-up + {seconds} s measured per cell)");
         Console.WriteLine();
-        Console.WriteLine($"Orleans: {silos} silos in one process (TestCluster, loopback TCP), peers placed round-robin over the silos, proposers call the leader's `ExecuteAsync` through the cluster client. " +
+        Console.WriteLine($"Each DotNext row is measured right after the orleans-raft row above it (same command size and proposers, first storage kind). Orleans: {silos} silos in one process (TestCluster, loopback TCP), peers placed round-robin over the silos, proposers call the leader's `ExecuteAsync` through the cluster client. " +
                           "DotNext.Net.Cluster 6.12.0: 3 `RaftCluster` members in the same process over loopback TCP, `WriteAheadLog` each, writes via the leader's `ReplicateAsync`. " +
                           "`grain call` rows: a trivial grain on the same Orleans cluster (the ceiling).");
         Console.WriteLine();
@@ -33,11 +33,13 @@ internal static class RaftBench
         void Row(string system, string storage, int peers, int size, LoadResult r)
         {
             results.Add((system, storage, peers, size, r));
-            Console.WriteLine($"| {system} | {storage} | {(peers == 0 ? "-" : peers.ToString())} | {size} B | {r.Callers} | {r.Rate} | {r.P50} | {r.P99} | {r.Errors} |");
+            var errors = r.FailureKinds.Length == 0 ? r.Errors.ToString() : $"{r.Errors} ({r.FailureKinds})";
+            Console.WriteLine($"| {system} | {storage} | {(peers == 0 ? "-" : peers.ToString())} | {size} B | {r.Callers} | {r.Rate} | {r.P50} | {r.P99} | {errors} |");
         }
 
         var first = true;
         var placements = new List<string>();
+        DotNextGroup? dotnext = null;
         foreach (var storage in storages)
         {
             await using var redis = storage == RaftStorage.Redis ? await RedisServer.StartAsync() : null;
@@ -74,6 +76,12 @@ internal static class RaftBench
                     foreach (var n in proposers)
                     {
                         Row("orleans-raft", storageName, peers, size, await Load.RunAsync(n, _ => group.ProposeAsync(command)));
+                        if (first && peers == 3)
+                        {
+                            // Back to back with the same cell on DotNext, so both see the same machine load.
+                            dotnext ??= await DotNextGroup.StartAsync(3);
+                            Row("dotnext", "WAL (flush on commit)", 3, size, await Load.RunAsync(n, _ => dotnext.ReplicateAsync(command)));
+                        }
                     }
                 }
             }
@@ -88,11 +96,13 @@ internal static class RaftBench
                 }
             }
 
-            if (first)
+            if (dotnext is not null)
             {
-                first = false;
-                await RunDotNextAsync(proposers, sizes, Row);
+                await dotnext.DisposeAsync();
+                dotnext = null;
             }
+
+            first = false;
         }
 
         Console.WriteLine();
@@ -108,21 +118,6 @@ internal static class RaftBench
         }
 
         Summarize(results);
-    }
-
-    private static async Task RunDotNextAsync(int[] proposers, int[] sizes, Action<string, string, int, int, LoadResult> row)
-    {
-        await using var dotnext = await DotNextGroup.StartAsync(3);
-        var leader = dotnext.Node(await dotnext.LeaderAsync(TimeSpan.FromSeconds(10)));
-        foreach (var size in sizes)
-        {
-            var command = new byte[size];
-            Random.Shared.NextBytes(command);
-            foreach (var n in proposers)
-            {
-                row("dotnext", "WAL (flush on commit)", 3, size, await Load.RunAsync(n, async _ => { await leader.ReplicateAsync(new ReadOnlyMemory<byte>(command), null, CancellationToken.None); return true; }));
-            }
-        }
     }
 
     private static void Summarize(List<(string System, string Storage, int Peers, int Size, LoadResult Result)> results)

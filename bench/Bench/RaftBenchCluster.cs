@@ -210,11 +210,13 @@ internal sealed class RaftGroup(IGrainFactory grains, string name, int peers)
         }
         catch (NotLeaderException e)
         {
+            Load.Fail("NotLeader");
             Redirect(e.LeaderHint);
             return false;
         }
         catch (LeadershipLostException)
         {
+            Load.Fail("LeadershipLost");
             return false;
         }
     }
@@ -230,6 +232,7 @@ internal sealed class RaftGroup(IGrainFactory grains, string name, int peers)
         var started = await leader.StartAsync(command);
         if (!started.IsLeader)
         {
+            Load.Fail("NotLeader");
             Redirect(started.LeaderHint);
             return false;
         }
@@ -245,7 +248,13 @@ internal sealed class RaftGroup(IGrainFactory grains, string name, int peers)
         }
 
         wake?.TrySetResult();
-        return await done.Task;
+        if (!await done.Task)
+        {
+            Load.Fail("LeadershipLost");
+            return false;
+        }
+
+        return true;
     }
 
     private async Task WatchAsync()
