@@ -145,3 +145,29 @@ internal sealed class DotNextGroup : IAsyncDisposable
         public ValueTask<long> ApplyAsync(LogEntry entry, CancellationToken token) => ValueTask.FromResult(entry.Index);
     }
 }
+
+/// <summary>Diagnostics: DotNext cells alone (e.g. under strace), with the total number of commits including warm-up.</summary>
+internal static class DotNextOnlyBench
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var proposers = RaftBench.Ints(Load.ArgString(args, "--proposers") ?? "1,64");
+        var size = Load.ArgInt(args, "--size", 16);
+        Load.Duration = TimeSpan.FromSeconds(Load.ArgInt(args, "--seconds", 2));
+        await using var group = await DotNextGroup.StartAsync(3);
+        var command = new byte[size];
+        long total = 0;
+        foreach (var n in proposers)
+        {
+            var r = await Load.RunAsync(n, async _ =>
+            {
+                var ok = await group.ReplicateAsync(command);
+                Interlocked.Increment(ref total);
+                return ok;
+            });
+            Console.WriteLine($"dotnext {n} proposers {size} B: {r.Rate}/s p50 {r.P50} p99 {r.P99} errors {r.Errors} {r.FailureKinds}");
+        }
+
+        Console.WriteLine($"total replicate calls (with warm-up): {total}");
+    }
+}

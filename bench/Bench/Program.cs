@@ -11,6 +11,7 @@ var suites = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordinal
     ["rpc"] = RpcBench.RunAsync,
     ["all"] = AllBench.RunAsync,
     ["probe"] = ProbeBench.RunAsync,
+    ["dotnext"] = DotNextOnlyBench.RunAsync,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

@@ -76,7 +76,7 @@ internal static class RaftBench
                     foreach (var n in proposers)
                     {
                         Row("orleans-raft", storageName, peers, size, await Load.RunAsync(n, _ => group.ProposeAsync(command)));
-                        if (first && peers == 3)
+                        if (first && peers == 3 && !Load.Flag(args, "--no-dotnext"))
                         {
                             // Back to back with the same cell on DotNext, so both see the same machine load.
                             dotnext ??= await DotNextGroup.StartAsync(3);
