@@ -34,6 +34,15 @@ internal sealed class Bitset : IEquatable<Bitset>
         return new Bitset(words);
     }
 
+    public bool Contains(int i) => (_words[i >> 6] & (1UL << (i & 63))) != 0;
+
+    public Bitset Without(int i)
+    {
+        var words = (ulong[])_words.Clone();
+        words[i >> 6] &= ~(1UL << (i & 63));
+        return new Bitset(words);
+    }
+
     public bool Equals(Bitset? other) =>
         other is not null && _hash == other._hash && _words.AsSpan().SequenceEqual(other._words);
 

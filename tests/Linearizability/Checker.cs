@@ -74,6 +74,8 @@ public static class Checker
         private readonly Event _head = new() { Op = -1 };
         private readonly IMonotoneModel<TState, TInput, TOutput>? _monotone;
         private readonly List<TState> _resets = [];
+        private readonly List<TInput> _forward = [];
+        private readonly int[] _pending;
 
         public Search(IModel<TState, TInput, TOutput> model, IReadOnlyList<Operation<TInput, TOutput>> ops, long maxSteps, Stopwatch watch, TimeSpan deadline)
         {
@@ -83,6 +85,7 @@ public static class Checker
             _watch = watch;
             _deadline = deadline;
             _monotone = model as IMonotoneModel<TState, TInput, TOutput>;
+            _pending = [.. Enumerable.Range(0, ops.Count).Where(i => !ops[i].Completed)];
         }
 
         public long Steps { get; private set; }
@@ -97,7 +100,7 @@ public static class Checker
             // next (those called before the earliest return still in the list), tried earliest-return first so that
             // an operation with a long interval is placed as late as it can be, and the one placed from this frame.
             var frames = new Stack<Frame>();
-            frames.Push(new Frame(_model.Init(), new Bitset(n), null, Candidates()));
+            frames.Push(new Frame(_model.Init(), new Bitset(n), null, Candidates(), _ops.Count(o => o.Completed)));
 
             // The deepest point reached, for the explanation of a failure.
             var best = -1;
@@ -107,7 +110,8 @@ public static class Checker
             var lastPrune = (Depth: -1, Candidate: -1, Victim: -1);
             var bestPrune = lastPrune;
 
-            while (_head.Next is not null)
+            // Done when every completed operation is placed: the never-returned ones left need not take effect.
+            while (frames.Peek().RemainingCompleted > 0)
             {
                 if (++Steps > _maxSteps)
                 {
@@ -131,7 +135,7 @@ public static class Checker
                     }
 
                     var linearized = frame.Linearized.With(entry.Op);
-                    if (!cache.Add((linearized, next)))
+                    if (!cache.Add((linearized, next)) || Dominated(cache, linearized, next))
                     {
                         continue;
                     }
@@ -145,7 +149,7 @@ public static class Checker
                         continue;
                     }
 
-                    frames.Push(new Frame(next, linearized, entry, Candidates()));
+                    frames.Push(new Frame(next, linearized, entry, Candidates(), frame.RemainingCompleted - (op.Completed ? 1 : 0)));
                     continue;
                 }
 
@@ -171,6 +175,24 @@ public static class Checker
             }
 
             return (CheckOutcome.Ok, null);
+        }
+
+        /// <summary>
+        /// Whether the same state was already reached with one fewer never-returned operation placed. That
+        /// configuration can do anything this one can (the never-returned operation can always go last, i.e. never take
+        /// effect), and it was explored already (it failed) or is being explored (an ancestor).
+        /// </summary>
+        private bool Dominated(HashSet<(Bitset Set, TState State)> cache, Bitset linearized, TState state)
+        {
+            foreach (var p in _pending)
+            {
+                if (linearized.Contains(p) && cache.Contains((linearized.Without(p), state)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The call events before the first return event of the list, earliest return first.</summary>
@@ -216,6 +238,7 @@ public static class Checker
             }
 
             _resets.Clear();
+            _forward.Clear();
             var checkedOps = 0;
             var walked = 0;
             for (var e = _head.Next; e is not null && checkedOps < 64 && walked < 512; e = e.Next, walked++)
@@ -227,6 +250,10 @@ public static class Checker
                     {
                         _resets.Add(after);
                     }
+                    else
+                    {
+                        _forward.Add(op.Input);
+                    }
 
                     continue;
                 }
@@ -234,7 +261,7 @@ public static class Checker
                 if (op.Completed)
                 {
                     checkedOps++;
-                    if (!_monotone.Reachable(state, op.Input, op.Output!) && !_resets.Any(r => _monotone.Reachable(r, op.Input, op.Output!)))
+                    if (!_monotone.Reachable(state, op.Input, op.Output!, _forward) && !_resets.Any(r => _monotone.Reachable(r, op.Input, op.Output!, _forward)))
                     {
                         return e.Op;
                     }
@@ -339,8 +366,11 @@ public static class Checker
             return $"[client {op.ClientId} {op.Call}..{ret}] {_model.DescribeOperation(op.Input, op.Output, op.Completed)}";
         }
 
-        private sealed class Frame(TState state, Bitset linearized, Event? placed, List<Event> candidates)
+        private sealed class Frame(TState state, Bitset linearized, Event? placed, List<Event> candidates, int remainingCompleted)
         {
+            /// <summary>Completed operations not placed yet.</summary>
+            public int RemainingCompleted { get; } = remainingCompleted;
+
             public TState State { get; } = state;
 
             public Bitset Linearized { get; } = linearized;

@@ -34,9 +34,9 @@ public interface IModel<TState, TInput, TOutput>
 /// <summary>
 /// Optional knowledge that lets the search cut dead branches early (the verdicts are the same, only faster). Some
 /// operations are resets: they move the state to a value of their own whatever it was (like Put). All others only
-/// move it "forward" (like Append and Get). After each tentative step, every completed operation still to place
-/// (among the next few) must be <see cref="Reachable"/> either from the new state or from the state of a remaining
-/// reset that may precede it; otherwise that step is abandoned.
+/// move it "forward" (like Append and Get). After each tentative step, each of the next completed operations still to
+/// place must be <see cref="Reachable"/>, either from the new state or from the state of a remaining reset that may
+/// precede it, through forward operations that may precede it; otherwise that step is abandoned.
 /// </summary>
 public interface IMonotoneModel<TState, TInput, TOutput> : IModel<TState, TInput, TOutput>
     where TState : notnull
@@ -44,6 +44,10 @@ public interface IMonotoneModel<TState, TInput, TOutput> : IModel<TState, TInput
     /// <summary>Whether <paramref name="input"/> is a reset, and the state it moves to.</summary>
     bool IsReset(TInput input, out TState after);
 
-    /// <summary>Whether <paramref name="input"/>/<paramref name="output"/> could be linearized at some state reached from <paramref name="state"/> by non-reset operations.</summary>
-    bool Reachable(TState state, TInput input, TOutput output);
+    /// <summary>
+    /// Whether <paramref name="input"/>/<paramref name="output"/> could be linearized at some state reached from
+    /// <paramref name="state"/> by applying some of <paramref name="forward"/> (each at most once, in any order).
+    /// Must not answer false when it could; answering true when unsure is always allowed.
+    /// </summary>
+    bool Reachable(TState state, TInput input, TOutput output, IReadOnlyList<TInput> forward);
 }

@@ -50,9 +50,49 @@ public sealed class KvModel : IMonotoneModel<string, KvInput, KvOutput>
         return input.Op == KvOp.Put;
     }
 
-    /// <summary>Without a Put, a value only grows by appends: a read can only return an extension of the current value.</summary>
-    public bool Reachable(string state, KvInput input, KvOutput output) =>
-        input.Op != KvOp.Get || output.Value.StartsWith(state, StringComparison.Ordinal);
+    /// <summary>
+    /// Without a Put, a value only grows by appends: a read can only return the current value followed by values of
+    /// appends that may still be applied before it (checked as a word break; using an append twice is not ruled out).
+    /// </summary>
+    public bool Reachable(string state, KvInput input, KvOutput output, IReadOnlyList<KvInput> forward)
+    {
+        if (input.Op != KvOp.Get)
+        {
+            return true;
+        }
+
+        var value = output.Value;
+        if (!value.StartsWith(state, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = value.AsSpan(state.Length);
+        if (rest.IsEmpty)
+        {
+            return true;
+        }
+
+        var reached = new bool[rest.Length + 1];
+        reached[0] = true;
+        for (var at = 0; at < rest.Length; at++)
+        {
+            if (!reached[at])
+            {
+                continue;
+            }
+
+            foreach (var append in forward)
+            {
+                if (append.Op == KvOp.Append && append.Value.Length > 0 && rest[at..].StartsWith(append.Value, StringComparison.Ordinal))
+                {
+                    reached[at + append.Value.Length] = true;
+                }
+            }
+        }
+
+        return reached[rest.Length];
+    }
 
     public IEnumerable<(string Name, IReadOnlyList<Operation<KvInput, KvOutput>> Operations)> Partition(IReadOnlyList<Operation<KvInput, KvOutput>> history) =>
         history

@@ -161,20 +161,25 @@ public sealed class CheckerTests
     }
 
     [Fact]
-    public void StepBudgetGivesUnknownInsteadOfHanging()
+    public void StepBudgetAndTimeoutGiveUnknownInsteadOfHanging()
     {
-        // 40 concurrent appends, then a read of all of them in one order plus a value never written: illegal, but
-        // only after placing all 40 appends.
+        // 40 concurrent appends of the same value, then a read of 41 of them: illegal, but every subset of the appends
+        // gives a distinct configuration (2^40), so the search cannot finish.
         for (var i = 0; i < 40; i++)
         {
-            Append(i, "x", $"<{i}>", 0, 100);
+            Append(i, "x", "a", 0, 100);
         }
 
-        Get(99, "x", string.Concat(Enumerable.Range(0, 40).Select(i => $"<{i}>")) + "!", 101, 102);
-        var limited = KvModel.Check(_history, new CheckOptions { MaxStepsPerPartition = 100 });
+        Get(99, "x", new string('a', 41), 101, 102);
+        var limited = KvModel.Check(_history, new CheckOptions { MaxStepsPerPartition = 10_000 });
         Assert.Equal(CheckOutcome.Unknown, limited.Outcome);
         Assert.Contains("step budget", limited.Explanation, StringComparison.Ordinal);
-        Assert.Equal(CheckOutcome.Illegal, KvModel.Check(_history).Outcome);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var timed = KvModel.Check(_history, new CheckOptions { Timeout = TimeSpan.FromMilliseconds(300) });
+        Assert.Equal(CheckOutcome.Unknown, timed.Outcome);
+        Assert.Contains("timed out", timed.Explanation, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
     }
 
     [Fact]
