@@ -25,7 +25,7 @@ public sealed partial class WordCountFailoverTests(ITestOutputHelper log)
     private async Task RunAsync(string name, string? redis, params string[] siloArguments)
     {
         using var work = new TempDirectory(name);
-        var inputs = WordCount.CreateInputs(work.Sub("inputs"), copies: 4);
+        var inputs = WordCount.CreateInputs(work.Sub("inputs"), copies: 6);
         var expected = WordCount.SequentialLines(inputs);
         var output = work.Sub("out");
         var started = DateTime.UtcNow;
@@ -34,13 +34,16 @@ public sealed partial class WordCountFailoverTests(ITestOutputHelper log)
         Log($"3 silos up after {Since(started)}");
 
         var client = cluster.StartClient(["mr", "run", "wc", .. inputs, "--output", output, "--job-id", $"{name}-{Guid.NewGuid():N}", "--top", "0"]);
-        await client.WaitForLineAsync(line => line.StartsWith("mapping:", StringComparison.Ordinal), SiloProcessCluster.StartTimeout, "the job's first progress line");
+        var progress = await client.WaitForLineAsync(ProgressPattern().IsMatch, SiloProcessCluster.StartTimeout, "the job's first progress line");
+        Assert.False(
+            progress.Text.StartsWith("completed:", StringComparison.Ordinal) || progress.Text.StartsWith("failed:", StringComparison.Ordinal),
+            $"the job ended before the test saw it running ({progress.Text}): no silo could be killed mid-job");
 
         // With localhost clustering the first silo holds the membership table and must live; with Redis any may die.
         var victim = redis is null ? silos[1] : silos[0];
         victim.Process.Kill();
         var killedAt = DateTime.UtcNow;
-        Log($"SIGKILL {victim.Process.Name} (pid {victim.Process.Id}, silo port {victim.SiloPort})");
+        Log($"SIGKILL {victim.Process.Name} (pid {victim.Process.Id}, silo port {victim.SiloPort}) at \"{progress.Text}\"");
 
         var joiner = await cluster.StartSiloAsync();
         var joinedAt = DateTime.UtcNow;
@@ -61,6 +64,10 @@ public sealed partial class WordCountFailoverTests(ITestOutputHelper log)
 
         Assert.Equal(expected, WordCount.OutputLines(output));
     }
+
+    /// <summary>The client's progress lines when its output is not a terminal: "mapping: map 3/48, reduce 0/10".</summary>
+    [GeneratedRegex(@"^(mapping|reducing|completed|failed): map \d+/\d+, reduce \d+/\d+$")]
+    private static partial Regex ProgressPattern();
 
     [GeneratedRegex(@"task launches\W+(?<launches>\d+) \((?<re>\d+) re-executions\)")]
     private static partial Regex ReExecutionsPattern();
