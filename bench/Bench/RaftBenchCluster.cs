@@ -16,6 +16,7 @@ internal enum RaftStorage
     Sqlite,
     Redis,
     Memory,
+    InProcess,
 }
 
 /// <summary>An in-process cluster of n silos running Raft peer grains on one storage kind, plus a trivial grain.</summary>
@@ -72,6 +73,12 @@ internal sealed class RaftBenchCluster : IAsyncDisposable
 
     private sealed class Configurator : ISiloConfigurator
     {
+        private static ISiloBuilder AddInProcess(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(StorageNames.Raft, InProcessGrainStorage.Shared);
+            return siloBuilder;
+        }
+
         public void Configure(ISiloBuilder siloBuilder)
         {
             var storage = Enum.Parse<RaftStorage>(siloBuilder.Configuration[StorageKey]!);
@@ -79,6 +86,7 @@ internal sealed class RaftBenchCluster : IAsyncDisposable
             {
                 RaftStorage.Sqlite => siloBuilder.AddSqliteGrainStorage(StorageNames.Raft, o => o.DatabasePath = siloBuilder.Configuration[DatabaseKey]!),
                 RaftStorage.Memory => siloBuilder.AddMemoryGrainStorage(StorageNames.Raft),
+                RaftStorage.InProcess => AddInProcess(siloBuilder),
                 RaftStorage.Redis => siloBuilder.AddRedisGrainStorage(StorageNames.Raft, o => o.ConfigurationOptions = ConfigurationOptions.Parse(siloBuilder.Configuration[RedisKey]!)),
                 _ => throw new ArgumentOutOfRangeException(nameof(storage)),
             };
