@@ -28,13 +28,36 @@ public sealed class CheckerCrossCheckTests
         Assert.InRange(illegal, 300, 2_700);
     }
 
-    private static List<Operation<KvInput, KvOutput>> RandomHistory(Random rng)
+    /// <summary>Larger histories (too large for the oracle): the pruned search agrees with the plain one.</summary>
+    [Fact]
+    public void PruningNeverChangesTheVerdictOnLargerHistories()
     {
-        var count = 1 + rng.Next(7);
+        var rng = new Random(4242);
+        var verdicts = new Dictionary<CheckOutcome, int>();
+        for (var round = 0; round < 1_500; round++)
+        {
+            var history = RandomHistory(rng, 8 + rng.Next(7));
+            var options = new CheckOptions { MaxStepsPerPartition = 2_000_000 };
+            var pruned = KvModel.Check(history, options);
+            var plain = Checker.Check(new PlainKvModel(), history, options);
+            if (plain.Outcome != CheckOutcome.Unknown)
+            {
+                Assert.True(plain.Outcome == pruned.Outcome, $"round {round}: plain {plain.Outcome}, pruned {pruned.Outcome}: {Show(history)}");
+            }
+
+            verdicts[plain.Outcome] = verdicts.GetValueOrDefault(plain.Outcome) + 1;
+        }
+
+        Assert.True(verdicts.GetValueOrDefault(CheckOutcome.Ok) > 50 && verdicts.GetValueOrDefault(CheckOutcome.Illegal) > 50, string.Join(", ", verdicts));
+    }
+
+    private static List<Operation<KvInput, KvOutput>> RandomHistory(Random rng, int? size = null)
+    {
+        var count = size ?? 1 + rng.Next(7);
         var ops = new List<(KvInput Input, long Call, long Return, bool Pending, long At)>();
         for (var i = 0; i < count; i++)
         {
-            var call = (long)rng.Next(20);
+            var call = (long)rng.Next(3 * count);
             var ret = call + rng.Next(10);
             var input = rng.Next(3) switch
             {
@@ -68,7 +91,7 @@ public sealed class CheckerCrossCheckTests
         var gets = Enumerable.Range(0, count).Where(i => ops[i].Input.Op == KvOp.Get && !ops[i].Pending).ToList();
         if (gets.Count > 0 && rng.Next(2) == 0)
         {
-            string[] candidates = ["", "a", "b", "ab", "ba", "aa", "bb", "aab", "abb"];
+            string[] candidates = ["", "a", "b", "ab", "ba", "aa", "bb", "aab", "abb", "bab", "abab"];
             outputs[gets[rng.Next(gets.Count)]] = candidates[rng.Next(candidates.Length)];
         }
 
