@@ -44,6 +44,35 @@ public sealed class KvSoakTests(ITestOutputHelper output)
             : options with { Partitions = true };
     }
 
+    /// <summary>
+    /// The control: the same kind of soak on a service with a deliberate bug (leaders answer reads locally, and without
+    /// check-quorum a deposed leader keeps doing so) must have histories rejected. KV_SOAK_BROKEN_HISTORIES, default 100.
+    /// </summary>
+    [Fact]
+    public void BrokenServiceHistoriesAreRejected()
+    {
+        var histories = int.TryParse(Environment.GetEnvironmentVariable("KV_SOAK_BROKEN_HISTORIES"), out var h) ? h : 100;
+        var rejected = 0;
+        var unknown = 0;
+        var watch = Stopwatch.StartNew();
+        Parallel.For(1, 1 + histories, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
+        {
+            var options = RandomOptions(seed) with { UnsafeLocalReads = true, CheckQuorum = false, Partitions = true, GetPercent = 40 };
+            var result = KvScenario.Run(options, seed, new CheckOptions { Timeout = TimeSpan.FromSeconds(30) });
+            if (result.Check.Outcome == CheckOutcome.Illegal)
+            {
+                Interlocked.Increment(ref rejected);
+            }
+            else if (result.Check.Outcome == CheckOutcome.Unknown)
+            {
+                Interlocked.Increment(ref unknown);
+            }
+        });
+
+        output.WriteLine($"broken service: {rejected} of {histories} histories rejected, {unknown} unknown, in {watch.Elapsed.TotalSeconds:F1} s wall");
+        Assert.True(rejected > 0, "the checker rejected no history of the broken service");
+    }
+
     [Fact]
     public void RandomHistoriesUnderFaultsAreLinearizable()
     {
