@@ -124,24 +124,40 @@ public sealed class RaftGroupTester
         return term;
     }
 
-    /// <summary>checkNoLeader over a window: no connected peer claims leadership at any poll.</summary>
+    /// <summary>
+    /// checkNoLeader: a minority cannot elect. Over the window no connected peer wins an election (claims
+    /// leadership in a term newer than any seen at the start), and by its end none claims leadership at all:
+    /// a leader cut off from its majority may believe in itself only until check-quorum steps it down.
+    /// </summary>
     public async Task CheckNoLeaderForAsync(TimeSpan window)
     {
+        long startTerm = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            if (IsConnected(i))
+            {
+                startTerm = Math.Max(startTerm, (await StateAsync(i)).Term);
+            }
+        }
+
         var until = DateTime.UtcNow + window;
+        var leaders = new List<string>();
         do
         {
+            await Task.Delay(Poll);
+            leaders.Clear();
             for (var i = 0; i < Count; i++)
             {
-                if (IsConnected(i))
+                if (IsConnected(i) && await StateAsync(i) is { IsLeader: true } state)
                 {
-                    var state = await StateAsync(i);
-                    Assert.False(state.IsLeader, $"expected no leader among connected servers, but {PeerId(i)} claims to be leader in term {state.Term}");
+                    Assert.True(state.Term <= startTerm, $"{PeerId(i)} was elected leader of term {state.Term} without a majority");
+                    leaders.Add($"{PeerId(i)} (term {state.Term})");
                 }
             }
-
-            await Task.Delay(Poll);
         }
         while (DateTime.UtcNow < until);
+
+        Assert.True(leaders.Count == 0, $"expected no leader among connected servers, but {string.Join(", ", leaders)} still claim to lead");
     }
 
     /// <summary>Starts <paramref name="count"/> random commands on one peer without waiting; returns the last index.</summary>
