@@ -15,6 +15,9 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
     private readonly List<SiloProcess> _silos = [];
     private readonly List<ChildProcess> _clients = [];
 
+    /// <summary>Index of the first silo started since the cluster was last (re)started: the primary of localhost clustering.</summary>
+    private int _generationStart;
+
     public string ClusterId { get; } = $"{name}-{Guid.NewGuid():N}";
 
     public string DataDirectory { get; } = Path.Combine(workDirectory, "data");
@@ -30,7 +33,7 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
     public async Task<IReadOnlyList<SiloProcess>> StartSilosAsync(int count)
     {
         var started = new List<SiloProcess>();
-        if (redis is null && _silos.Count == 0)
+        if (redis is null && _silos.Count == _generationStart)
         {
             // The primary first: the others join it.
             started.Add(await StartSiloAsync());
@@ -52,6 +55,24 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
         var silo = Launch();
         await WaitStartedAsync(silo);
         return silo;
+    }
+
+    /// <summary>Stops every running silo with SIGTERM and waits until each has exited 0; the next silo started is a new primary.</summary>
+    public async Task StopAllAsync(TimeSpan timeout)
+    {
+        var running = _silos.Where(s => !s.Process.HasExited).ToList();
+        foreach (var silo in running)
+        {
+            silo.Process.Terminate();
+        }
+
+        foreach (var silo in running)
+        {
+            var exitCode = await silo.Process.WaitForExitAsync(timeout);
+            Assert.True(exitCode == 0, $"{silo.Process.Name} exited with {exitCode} on SIGTERM{Environment.NewLine}{silo.Process.Tail()}");
+        }
+
+        _generationStart = _silos.Count;
     }
 
     public ChildProcess StartClient(IEnumerable<string> arguments)
@@ -78,7 +99,7 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
     {
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
-        var primaryPort = _silos.Count == 0 ? siloPort : _silos[0].SiloPort;
+        var primaryPort = _silos.Count == _generationStart ? siloPort : _silos[_generationStart].SiloPort;
         List<string> arguments =
         [
             $"--RaftOrleans:ClusterId={ClusterId}",
