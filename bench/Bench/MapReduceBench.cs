@@ -27,6 +27,7 @@ internal static class MapReduceBench
         Console.WriteLine();
         Console.WriteLine("| app | sequential (s) | silos | job (s) | job / sequential |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
+        var wcRatios = new List<(int Silos, double Ratio)>();
         foreach (var silos in new[] { 1, 2, 4 })
         {
             await using var cluster = await BenchCluster.StartAsync(silos);
@@ -41,8 +42,19 @@ internal static class MapReduceBench
                 }
 
                 var median = job.Order().ElementAt(job.Count / 2);
+                if (name == WordCountApp.AppName)
+                {
+                    wcRatios.Add((silos, median / sequential));
+                }
+
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {sequential:0.000} | {silos} | {median:0.000} | {median / sequential:0.00} |"));
             }
+        }
+
+        Console.WriteLine();
+        foreach (var (silos, ratio) in wcRatios)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"- wc on the samples, {silos} silo(s): job / sequential = **{ratio:0.00}** (target ≤ 1): {(ratio <= 1 ? "met" : "not met")}"));
         }
 
         Console.WriteLine();
@@ -87,13 +99,18 @@ internal static class MapReduceBench
             Console.WriteLine();
             Console.WriteLine("| app | input MB | sequential (s) | silos | job (s) | speed-up vs sequential |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            var speedups = new List<(int Silos, double Speedup)>();
             foreach (var silos in new[] { 1, 2 })
             {
                 await using var cluster = await BenchCluster.StartAsync(silos);
                 var job = await RunJobAsync(cluster.Cluster, WordCountApp.AppName, files.ToArray(), cluster.Scratch);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| wc | {total:0} | {sequential:0.00} | {silos} | {job:0.00} | {sequential / job:0.00}× |"));
+                speedups.Add((silos, sequential / job));
             }
 
+            Console.WriteLine();
+            var two = speedups.First(s => s.Silos == 2).Speedup;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"- wc on the {total:0} MB corpus, 2 silos: **{two:0.00}×** faster than sequential (target ≥ 1.6×): {(two >= 1.6 ? "met" : "not met")}"));
             Console.WriteLine();
         }
         finally
