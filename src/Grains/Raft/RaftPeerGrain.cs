@@ -49,7 +49,7 @@ internal sealed partial class RaftPeerGrain(
     private long _appliedBytesSinceSnapshot;
 
     /// <summary>Commands proposed by <see cref="ExecuteAsync"/>, by log index, with the term they were appended in.</summary>
-    private readonly Dictionary<long, (long Term, TaskCompletionSource<byte[]> Result)> _waiters = [];
+    private readonly Dictionary<long, (long Term, TaskCompletionSource<byte[]> Completion)> _waiters = [];
 
     /// <summary>Set once a write of this activation was rejected: it no longer acts at all.</summary>
     private bool _fenced;
@@ -289,11 +289,11 @@ internal sealed partial class RaftPeerGrain(
                 // Another leader's entry at our index means ours was overwritten and never committed.
                 if (waiter.Term == entry.Term)
                 {
-                    waiter.Result.TrySetResult(result);
+                    waiter.Completion.TrySetResult(result);
                 }
                 else
                 {
-                    waiter.Result.TrySetException(new LeadershipLostException($"Raft peer '{Key}': the entry at index {entry.Index} of term {waiter.Term} was replaced by one of term {entry.Term}."));
+                    waiter.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}': the entry at index {entry.Index} of term {waiter.Term} was replaced by one of term {entry.Term}."));
                 }
             }
         }
@@ -322,7 +322,7 @@ internal sealed partial class RaftPeerGrain(
         foreach (var waiting in _waiters.Keys.Where(i => i <= index).ToList())
         {
             _waiters.Remove(waiting, out var waiter);
-            waiter.Result.TrySetException(new LeadershipLostException($"Raft peer '{Key}': the command at index {waiting} {why}; its fate is unknown."));
+            waiter.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}': the command at index {waiting} {why}; its fate is unknown."));
         }
     }
 

@@ -8,7 +8,8 @@ namespace RaftOrleans.Grains.Raft.Storage;
 /// vote), the snapshot, and the log in fixed-size segments. Every write carries the record's ETag, so a
 /// write from an activation that another one has superseded throws <see cref="InconsistentStateException"/>.
 /// Crash consistency: the hard state is written before the entries it covers; a truncation deletes the
-/// segments past the new end (highest first) before rewriting the one it cuts; a load stops at the first gap.
+/// segments past the new end (highest first) before rewriting the one it cuts (or deleting it, when the cut
+/// leaves it empty); a load stops at the first gap.
 /// </summary>
 internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int entriesPerSegment)
 {
@@ -129,19 +130,34 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
 
         if (from is { } start)
         {
+            // The log's new end: its last new entry, or (a truncation alone, e.g. behind an installed
+            // snapshot) the entry before the cut. Segments from the cut to the end are rewritten from the
+            // core; a segment left with no entry, and every segment past the end, is deleted.
             var end = ready.Entries.Count > 0 ? ready.Entries[^1].Index : start - 1;
-            deletesPastEnd = _segments.Keys.Where(s => s > SegmentOf(Math.Max(end, 1))).OrderDescending().ToList();
-            for (var segment = SegmentOf(start); end >= start && segment <= SegmentOf(end); segment++)
+            var firstSegment = SegmentOf(start);
+            var lastSegment = Math.Max(firstSegment, SegmentOf(Math.Max(end, 1)));
+            deletesPastEnd = _segments.Keys.Where(s => s > lastSegment).OrderDescending().ToList();
+            for (var segment = lastSegment; segment >= firstSegment; segment--)
             {
-                var content = new LogSegment();
                 var first = Math.Max(segment * entriesPerSegment + 1, firstIndex);
                 var last = Math.Min((segment + 1) * entriesPerSegment, end);
+                if (last < first)
+                {
+                    if (_segments.ContainsKey(segment))
+                    {
+                        deletesPastEnd.Add(segment);
+                    }
+
+                    continue;
+                }
+
+                var content = new LogSegment();
                 for (var index = first; index <= last; index++)
                 {
                     content.Entries.Add(entryAt(index));
                 }
 
-                writes.Add((segment, content));
+                writes.Insert(0, (segment, content));
             }
         }
 
