@@ -57,12 +57,12 @@ internal static class KeyValueCommands
 
             var group = parse.GetValue(Group)!;
             var peers = Enumerable.Range(0, peerCount).Select(i => $"p{i}").ToArray();
-            await KeyValueClient.CreateGroupAsync(connection.Grains, group, peers);
-            var client = new KeyValueClient(connection.Grains, group, peers);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
             try
             {
+                await KeyValueClient.CreateGroupAsync(connection.Grains, group, peers, timeout.Token);
+                var client = new KeyValueClient(connection.Grains, group, peers);
                 await body(client, timeout.Token);
                 return ExitCodes.Success;
             }
