@@ -44,15 +44,28 @@ public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDet
             LogTaskFailed(logger, exception, assignment.JobId, assignment.Kind, assignment.Index, assignment.Attempt);
         }
 
-        try
+        // A report that fails because the job's silo just died succeeds once the job is activated again
+        // elsewhere: retry a few times rather than leave the task to the timeout.
+        var job = GrainFactory.GetGrain<IMapReduceJobGrain>(assignment.JobId);
+        var report = new TaskReport(assignment.Kind, assignment.Index, assignment.Attempt, output, error);
+        for (var delay = TimeSpan.FromMilliseconds(100); ; delay *= 2)
         {
-            var job = GrainFactory.GetGrain<IMapReduceJobGrain>(assignment.JobId);
-            await job.ReportAsync(new TaskReport(assignment.Kind, assignment.Index, assignment.Attempt, output, error));
-        }
-        catch (Exception exception)
-        {
-            // The job hands the task out again when its timeout passes.
-            LogReportFailed(logger, exception, assignment.JobId, assignment.Kind, assignment.Index, assignment.Attempt);
+            try
+            {
+                await job.ReportAsync(report);
+                break;
+            }
+            catch (Exception exception)
+            {
+                if (exception is not (OrleansException or TimeoutException) || delay > TimeSpan.FromSeconds(2))
+                {
+                    // The job hands the task out again when its timeout passes.
+                    LogReportFailed(logger, exception, assignment.JobId, assignment.Kind, assignment.Index, assignment.Attempt);
+                    break;
+                }
+
+                await Task.Delay(delay);
+            }
         }
 
         DeactivateOnIdle();
