@@ -96,6 +96,7 @@ internal static class ElectionBench
                 }
             }
 
+            leaderIndex = await dotnext.LeaderAsync(TimeSpan.FromSeconds(10));
             await dotnext.StopAsync((leaderIndex + 1) % 3);
             for (var round = 0; round < Rounds; round++)
             {
@@ -123,7 +124,8 @@ internal static class ElectionBench
     {
         var rate = down.OpsPerSecond / healthy.OpsPerSecond;
         var p99 = down.P99Ms / healthy.P99Ms;
-        Console.WriteLine($"| {system} | {peers} | {healthy.Callers} | {healthy.Rate} | {healthy.P99} | {down.Rate} | {down.P99} | {Load.F(rate)} {(rate >= 0.8 ? "met" : "not met")} | {Load.F(p99)} {(p99 <= 1.25 ? "met" : "not met")} |");
+        var failures = down.FailureKinds.Length == 0 ? string.Empty : $" (failures: {down.FailureKinds})";
+        Console.WriteLine($"| {system} | {peers} | {healthy.Callers} | {healthy.Rate} | {healthy.P99} | {down.Rate}{failures} | {down.P99} | {Load.F(rate)} {(rate >= 0.8 ? "met" : "not met")} | {Load.F(p99)} {(p99 <= 1.25 ? "met" : "not met")} |");
     }
 
     private const int Rounds = 3;
