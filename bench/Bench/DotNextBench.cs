@@ -169,5 +169,19 @@ internal static class DotNextOnlyBench
         }
 
         Console.WriteLine($"total replicate calls (with warm-up): {total}");
+        if (Load.Flag(args, "--stop-follower"))
+        {
+            var leader = await group.LeaderAsync(TimeSpan.FromSeconds(5));
+            await group.StopAsync((leader + 1) % 3);
+            try
+            {
+                await group.Node(leader).ReplicateAsync(new ReadOnlyMemory<byte>(command), null, CancellationToken.None);
+                Console.WriteLine("replicate with a follower stopped: ok");
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine($"replicate with a follower stopped: {e}");
+            }
+        }
     }
 }
