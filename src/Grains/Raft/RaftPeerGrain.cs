@@ -69,6 +69,10 @@ internal sealed partial class RaftPeerGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // A save may still be in flight; once this activation is gone, a newer one may load, so this
+        // one must neither acknowledge nor apply what that save completes.
+        _fenced = true;
+        FailWaitersUpTo(long.MaxValue, "cannot be followed: the peer deactivated");
         _ticker?.Dispose();
         return Task.CompletedTask;
     }
