@@ -77,7 +77,7 @@ public sealed class ApplyLog
     }
 
     /// <summary>A snapshot covering <paramref name="index"/> replaces the peer's history, as the lab's applier does.</summary>
-    public void RecordSnapshot(string peer, long index, int? value)
+    public void RecordSnapshot(string peer, long index, int value)
     {
         lock (_lock)
         {

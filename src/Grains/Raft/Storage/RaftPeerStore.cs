@@ -19,7 +19,7 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
     private readonly StoredRecord<RaftHardRecord> _hard = new(new RaftHardRecord());
     private readonly StoredRecord<RaftSnapshotRecord> _snapshot = new(new RaftSnapshotRecord());
 
-    /// <summary>Every segment record known to exist, by segment number; contents are dropped once written or claimed.</summary>
+    /// <summary>Every segment record known to exist, by segment number; contents are dropped once written.</summary>
     private readonly SortedDictionary<long, StoredRecord<LogSegment>> _segments = [];
 
     public RaftHardRecord Hard => _hard.State;
@@ -57,32 +57,19 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
                 }
             }
 
+            record.State = new LogSegment();
             _segments[segment] = record;
         }
 
         return entries;
     }
 
-    /// <summary>
-    /// Claims every record this activation loaded by writing it back, so each one's ETag moves on: a save of
-    /// an older activation still in flight then fails on whichever record it reaches, instead of landing
-    /// behind what this activation loaded. Bumps the incarnation in the hard record.
-    /// </summary>
-    public async Task ClaimAsync(Interfaces.Raft.RaftGroupConfig? group)
+    /// <summary>Writes the group and bumps the incarnation: from now on, older activations cannot write.</summary>
+    public Task ClaimAsync(Interfaces.Raft.RaftGroupConfig? group)
     {
         _hard.State.Group = group ?? _hard.State.Group;
         _hard.State.Incarnation++;
-        await storage.WriteStateAsync(HardName, grainId, _hard);
-        if (_snapshot.RecordExists)
-        {
-            await storage.WriteStateAsync(SnapshotName, grainId, _snapshot);
-        }
-
-        foreach (var (segment, record) in _segments)
-        {
-            await storage.WriteStateAsync(SegmentName(segment), grainId, record);
-            record.State = new LogSegment();
-        }
+        return storage.WriteStateAsync(HardName, grainId, _hard);
     }
 
     /// <summary>
