@@ -77,7 +77,7 @@ public sealed class ApplyLog
     }
 
     /// <summary>A snapshot covering <paramref name="index"/> replaces the peer's history, as the lab's applier does.</summary>
-    public void RecordSnapshot(string peer, long index, int value)
+    public void RecordSnapshot(string peer, long index, int? value)
     {
         lock (_lock)
         {
@@ -87,8 +87,10 @@ public sealed class ApplyLog
         }
     }
 
-    /// <summary>How many peers applied <paramref name="index"/>, and the command they agree on (nCommitted).</summary>
-    /// <summary>Null values are leaders' no-op entries.</summary>
+    /// <summary>
+    /// How many peers applied <paramref name="index"/>, and the command they agree on (nCommitted); a null
+    /// value is a leader's no-op.
+    /// </summary>
     public (int Count, int? Value) Committed(long index)
     {
         lock (_lock)
