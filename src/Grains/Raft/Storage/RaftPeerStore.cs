@@ -7,9 +7,12 @@ namespace RaftOrleans.Grains.Raft.Storage;
 /// A peer's durable state as separate records of one grain storage provider: the hard record (group, term,
 /// vote), the snapshot, and the log in fixed-size segments. Every write carries the record's ETag, so a
 /// write from an activation that another one has superseded throws <see cref="InconsistentStateException"/>.
-/// Crash consistency: the hard state is written before the entries it covers; a truncation deletes the
-/// segments past the new end (highest first) before rewriting the one it cuts (or deleting it, when the cut
-/// leaves it empty); a load stops at the first gap.
+/// Fencing relies on records, once created, never disappearing while an older activation might still write
+/// them (providers such as Redis accept any write to a missing key): a truncation empties segments instead of
+/// deleting them, and only segments wholly behind the snapshot, which no load reads again, are deleted.
+/// Crash consistency: the hard state is written before the entries it covers; a truncation empties the
+/// segments past the new end (highest first) before rewriting the one it cuts; a load stops at the first
+/// missing segment and ignores entries past a gap.
 /// </summary>
 internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int entriesPerSegment)
 {
@@ -19,8 +22,14 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
     private readonly StoredRecord<RaftHardRecord> _hard = new(new RaftHardRecord());
     private readonly StoredRecord<RaftSnapshotRecord> _snapshot = new(new RaftSnapshotRecord());
 
-    /// <summary>Every segment record known to exist, by segment number; contents are dropped once written.</summary>
+    /// <summary>Every live segment record (at or past the snapshot), by number; contents are dropped once written or claimed.</summary>
     private readonly SortedDictionary<long, StoredRecord<LogSegment>> _segments = [];
+
+    /// <summary>The segments in <see cref="_segments"/> whose stored record holds no entry.</summary>
+    private readonly HashSet<long> _empty = [];
+
+    /// <summary>The index after the last entry loaded; its segment is where an older activation's next append lands.</summary>
+    private long _loadedEnd = 1;
 
     public RaftHardRecord Hard => _hard.State;
 
@@ -57,19 +66,44 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
                 }
             }
 
-            record.State = new LogSegment();
             _segments[segment] = record;
+            if (record.State.Entries.Count == 0)
+            {
+                _empty.Add(segment);
+            }
         }
 
+        _loadedEnd = expected;
         return entries;
     }
 
-    /// <summary>Writes the group and bumps the incarnation: from now on, older activations cannot write.</summary>
-    public Task ClaimAsync(Interfaces.Raft.RaftGroupConfig? group)
+    /// <summary>
+    /// Claims every record an older activation could still write by writing it, so each one's ETag moves on:
+    /// the hard record (bumping the incarnation), the snapshot, every loaded segment, and the segment the next
+    /// append would create. A save of an older activation still in flight then fails on the first record it
+    /// reaches instead of landing behind what this activation loaded (an append changes no hard state, so
+    /// fencing the hard record alone would let it through, to be acknowledged). Costs one write per live
+    /// segment, bounded by the snapshot thresholds.
+    /// </summary>
+    public async Task ClaimAsync(Interfaces.Raft.RaftGroupConfig? group)
     {
         _hard.State.Group = group ?? _hard.State.Group;
         _hard.State.Incarnation++;
-        return storage.WriteStateAsync(HardName, grainId, _hard);
+        await storage.WriteStateAsync(HardName, grainId, _hard);
+        await storage.WriteStateAsync(SnapshotName, grainId, _snapshot);
+
+        var next = SegmentOf(_loadedEnd);
+        if (!_segments.ContainsKey(next))
+        {
+            _segments[next] = new StoredRecord<LogSegment>(new LogSegment());
+            _empty.Add(next);
+        }
+
+        foreach (var (segment, record) in _segments)
+        {
+            await storage.WriteStateAsync(SegmentName(segment), grainId, record);
+            record.State = new LogSegment();
+        }
     }
 
     /// <summary>
@@ -79,7 +113,7 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
     /// </summary>
     public async Task SaveAsync(Ready ready, long firstIndex, Func<long, LogEntry> entryAt)
     {
-        var writes = PlanSegments(ready, firstIndex, entryAt, out var deletesPastEnd, out var compacted);
+        var writes = PlanSegments(ready, firstIndex, entryAt, out var compacted);
 
         if (ready.HardState is { } hardState)
         {
@@ -93,11 +127,6 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
             await storage.WriteStateAsync(SnapshotName, grainId, _snapshot);
         }
 
-        foreach (var segment in deletesPastEnd)
-        {
-            await DeleteAsync(segment);
-        }
-
         foreach (var (segment, content) in writes)
         {
             var record = _segments.GetValueOrDefault(segment) ?? new StoredRecord<LogSegment>(new LogSegment());
@@ -105,23 +134,39 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
             await storage.WriteStateAsync(SegmentName(segment), grainId, record);
             record.State = new LogSegment();
             _segments[segment] = record;
+            if (content.Entries.Count == 0)
+            {
+                _empty.Add(segment);
+            }
+            else
+            {
+                _empty.Remove(segment);
+            }
         }
 
         foreach (var segment in compacted)
         {
-            await DeleteAsync(segment);
+            if (_segments.Remove(segment, out var record))
+            {
+                _empty.Remove(segment);
+                await storage.ClearStateAsync(SegmentName(segment), grainId, record);
+            }
         }
     }
 
+    /// <summary>
+    /// The segment writes of a save, in order: first the segments past the log's new end that still hold
+    /// entries, emptied highest first, then the segments from the first changed index to the end, lowest
+    /// first. <paramref name="compacted"/> lists the segments wholly behind a new snapshot.
+    /// </summary>
     private List<(long Segment, LogSegment Content)> PlanSegments(
         Ready ready,
         long firstIndex,
         Func<long, LogEntry> entryAt,
-        out List<long> deletesPastEnd,
         out List<long> compacted)
     {
-        var writes = new List<(long, LogSegment)>();
-        deletesPastEnd = [];
+        var emptied = new List<(long, LogSegment)>();
+        var rewritten = new List<(long, LogSegment)>();
         long? from = ready.TruncateFrom;
         if (ready.Entries.Count > 0)
         {
@@ -132,32 +177,33 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
         {
             // The log's new end: its last new entry, or (a truncation alone, e.g. behind an installed
             // snapshot) the entry before the cut. Segments from the cut to the end are rewritten from the
-            // core; a segment left with no entry, and every segment past the end, is deleted.
+            // core; a segment left with no entry, and every segment past the end, is emptied.
             var end = ready.Entries.Count > 0 ? ready.Entries[^1].Index : start - 1;
             var firstSegment = SegmentOf(start);
             var lastSegment = Math.Max(firstSegment, SegmentOf(Math.Max(end, 1)));
-            deletesPastEnd = _segments.Keys.Where(s => s > lastSegment).OrderDescending().ToList();
+            foreach (var segment in _segments.Keys.Where(s => s > lastSegment && !_empty.Contains(s)).OrderDescending())
+            {
+                emptied.Add((segment, new LogSegment()));
+            }
+
             for (var segment = lastSegment; segment >= firstSegment; segment--)
             {
+                var content = new LogSegment();
                 var first = Math.Max(segment * entriesPerSegment + 1, firstIndex);
                 var last = Math.Min((segment + 1) * entriesPerSegment, end);
-                if (last < first)
-                {
-                    if (_segments.ContainsKey(segment))
-                    {
-                        deletesPastEnd.Add(segment);
-                    }
-
-                    continue;
-                }
-
-                var content = new LogSegment();
                 for (var index = first; index <= last; index++)
                 {
                     content.Entries.Add(entryAt(index));
                 }
 
-                writes.Insert(0, (segment, content));
+                if (content.Entries.Count > 0)
+                {
+                    rewritten.Insert(0, (segment, content));
+                }
+                else if (_segments.ContainsKey(segment) && !_empty.Contains(segment))
+                {
+                    emptied.Add((segment, content));
+                }
             }
         }
 
@@ -165,15 +211,7 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
         compacted = snapshotIndex == 0
             ? []
             : _segments.Keys.Where(s => (s + 1) * entriesPerSegment <= snapshotIndex).ToList();
-        return writes;
-    }
-
-    private async Task DeleteAsync(long segment)
-    {
-        if (_segments.Remove(segment, out var record))
-        {
-            await storage.ClearStateAsync(SegmentName(segment), grainId, record);
-        }
+        return [.. emptied, .. rewritten];
     }
 
     private long SegmentOf(long index) => (index - 1) / entriesPerSegment;

@@ -11,7 +11,12 @@ public sealed class SiloKillSwitch
 {
     private readonly Channel<KillRequest> _requests = Channel.CreateUnbounded<KillRequest>();
 
+    private int _kills;
+
     public ChannelReader<KillRequest> Requests => _requests.Reader;
+
+    /// <summary>How many kills the driver performed.</summary>
+    public int Kills => Volatile.Read(ref _kills);
 
     /// <summary>False when the driver declined (e.g. the primary silo, which hosts the test's membership).</summary>
     public bool TryKill(string workerId)
@@ -23,7 +28,13 @@ public sealed class SiloKillSwitch
         }
 
         // This is an app thread of a silo about to die, not a grain thread: waiting here is the point.
-        return request.Done.Task.GetAwaiter().GetResult();
+        var killed = request.Done.Task.GetAwaiter().GetResult();
+        if (killed)
+        {
+            Interlocked.Increment(ref _kills);
+        }
+
+        return killed;
     }
 
     public void Close() => _requests.Writer.TryComplete();
