@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using RaftOrleans.Grains.Interfaces.KeyValue;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Integration.Tests.Infrastructure;
+using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Integration.Tests;
 

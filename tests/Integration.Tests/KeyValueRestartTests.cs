@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RaftOrleans.Integration.Tests.Infrastructure;
+using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Integration.Tests;
 

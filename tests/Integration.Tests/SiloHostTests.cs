@@ -1,4 +1,5 @@
 using RaftOrleans.Integration.Tests.Infrastructure;
+using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Integration.Tests;
 

@@ -37,8 +37,7 @@ internal static class MapReduceCommands
                 outputDirectory,
                 seconds is { } s ? TimeSpan.FromSeconds(s) : null);
 
-            var job = connection.Grains.GetGrain<IMapReduceJobGrain>(id);
-            var started = await job.SubmitAsync(spec);
+            var started = await MapReduceJobs.SubmitAsync(connection.Grains, id, spec, TimeSpan.FromMilliseconds(200), ct);
             JobView.Started(started, spec, connection.Description);
             var status = await JobView.FollowAsync(connection.Grains, id, ct);
             JobView.Summary(status, parse.GetValue(top));

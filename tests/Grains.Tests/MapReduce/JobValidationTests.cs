@@ -1,6 +1,6 @@
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.Grains.MapReduce.Apps;
-using RaftOrleans.Grains.Tests.Infrastructure;
+using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Grains.Tests.MapReduce;
 

@@ -1,6 +1,6 @@
 using Orleans.TestingHost;
 using RaftOrleans.Grains.Interfaces.MapReduce;
-using RaftOrleans.Grains.Tests.Infrastructure;
+using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Grains.Tests.MapReduce;
 
@@ -42,9 +42,8 @@ public class MapReduceClusterFixture : IAsyncLifetime
     {
         var jobId = $"{app}-{Guid.NewGuid():N}";
         var output = _root.Sub($"out-{jobId}");
-        var job = Cluster.GrainFactory.GetGrain<IMapReduceJobGrain>(jobId);
-        await job.SubmitAsync(new JobSpec(app, inputs, reduceTasks, output));
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        await MapReduceJobs.SubmitAsync(Cluster.GrainFactory, jobId, new JobSpec(app, inputs, reduceTasks, output), TimeSpan.FromMilliseconds(50), deadline.Token);
         var status = await MapReduceJobs.WaitAsync(Cluster.GrainFactory, jobId, TimeSpan.FromMilliseconds(50), null, deadline.Token);
         return (status, output);
     }

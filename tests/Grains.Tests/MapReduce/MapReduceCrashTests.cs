@@ -1,7 +1,7 @@
 using Orleans.TestingHost;
 using RaftOrleans.Grains.Interfaces.MapReduce;
-using RaftOrleans.Grains.Tests.Infrastructure;
 using RaftOrleans.Grains.Tests.MapReduce.Apps;
+using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Grains.Tests.MapReduce;
 
@@ -22,18 +22,20 @@ public sealed class MapReduceCrashTests(MapReduceCrashTests.CrashClusterFixture 
         var driver = DriveKillsAsync(fixture.Cluster, log, stop.Token);
         JobStatus status;
         string output;
+        int kills;
         try
         {
             (status, output) = await fixture.RunJobAsync(CrashApp.CrashName, RepoPaths.SampleTexts, timeout: TimeSpan.FromMinutes(4));
+            log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} job done");
         }
         finally
         {
+            // Even when the job fails, no kill may outlive this test: the next one shares the cluster.
             await stop.CancelAsync();
+            kills = await driver;
+            log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} driver done");
         }
 
-        log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} job done");
-        var kills = await driver;
-        log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} driver done");
         log.WriteLine($"{kills} silo kills, {status.TaskLaunches} task launches, {status.ReExecutions} re-executions, {status.Elapsed}");
         Assert.Equal(JobPhase.Completed, status.Phase);
         Assert.Equal(JobOutput.SequentialLines(new CrashApp(null, TimeSpan.Zero), RepoPaths.SampleTexts), JobOutput.MergedLines(output));
@@ -102,7 +104,9 @@ public sealed class MapReduceCrashTests(MapReduceCrashTests.CrashClusterFixture 
         {
         }
 
-        // Release any app thread still waiting, so the silos can stop.
+        // Refuse later requests (a stalled duplicate attempt may still roll) and release any app thread still
+        // waiting, so the silos can stop.
+        KillSwitch.Close();
         while (KillSwitch.Requests.TryRead(out var pending))
         {
             pending.Done.TrySetResult(false);

@@ -1,8 +1,8 @@
 using System.Globalization;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.Grains.MapReduce.Apps;
-using RaftOrleans.Grains.Tests.Infrastructure;
 using RaftOrleans.Grains.Tests.MapReduce.Apps;
+using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Grains.Tests.MapReduce;
 

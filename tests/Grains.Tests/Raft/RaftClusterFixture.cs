@@ -1,5 +1,5 @@
 using Orleans.TestingHost;
-using RaftOrleans.Grains.Tests.Infrastructure;
+using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Grains.Tests.Raft;
 

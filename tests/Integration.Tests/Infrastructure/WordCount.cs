@@ -1,5 +1,6 @@
 using RaftOrleans.Grains.MapReduce.Apps;
 using RaftOrleans.Grains.MapReduce.Execution;
+using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Integration.Tests.Infrastructure;
 

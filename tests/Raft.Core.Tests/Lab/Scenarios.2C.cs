@@ -285,7 +285,7 @@ public static partial class Scenarios
         for (var i = 0; i < ncli; i++)
         {
             values[i] = [];
-            handles.Add(cfg.Sim.Spawn(ChurnClient(cfg, i, stop, values[i])));
+            handles.Add(cfg.Sim.Spawn(ChurnClient(cfg, i, stop, values[i], cfg.Rand)));
         }
 
         for (var iters = 0; iters < 20; iters++)
@@ -361,12 +361,16 @@ public static partial class Scenarios
         return cfg.End();
     }
 
-    private static IEnumerable<long> ChurnClient(LabConfig cfg, int me, bool[] stop, List<string> values)
+    /// <summary>
+    /// The churn tests' client: submits a random command to every live server, and records it in
+    /// <paramref name="values"/> if it shows up committed at the index a leader gave it. Also the soak's client.
+    /// </summary>
+    internal static IEnumerable<long> ChurnClient(LabConfig cfg, int me, bool[] stop, List<string> values, Random random)
     {
         var servers = cfg.N;
         while (!stop[0])
         {
-            var x = LabConfig.Cmd(cfg.Rand.Next());
+            var x = LabConfig.Cmd(random.Next());
             var index = -1L;
             var ok = false;
             for (var i = 0; i < servers; i++)

@@ -1,3 +1,4 @@
+using RaftOrleans.Raft.Core.Tests.Lab;
 using RaftOrleans.Raft.Core.Tests.Simulation;
 
 namespace RaftOrleans.Raft.Core.Tests.Soak;
@@ -31,7 +32,7 @@ public static class SoakScenario
 
         var stop = new bool[1];
         var values = new List<string>();
-        var clients = Enumerable.Range(0, 2).Select(i => cfg.Sim.Spawn(Client(cfg, i, stop, values))).ToList();
+        var clients = Enumerable.Range(0, 2).Select(i => cfg.Sim.Spawn(Scenarios.ChurnClient(cfg, i, stop, values, new Random((cfg.Seed * 13) + i)))).ToList();
 
         var iterations = 8 + rng.Next(12);
         for (var it = 0; it < iterations; it++)
@@ -127,48 +128,5 @@ public static class SoakScenario
         }
 
         return cfg.End();
-    }
-
-    private static IEnumerable<long> Client(LabConfig cfg, int me, bool[] stop, List<string> values)
-    {
-        var rng = new Random(cfg.Seed * 13 + me);
-        while (!stop[0])
-        {
-            var x = LabConfig.Cmd(rng.Next());
-            var index = -1L;
-            for (var i = 0; i < cfg.N; i++)
-            {
-                if (cfg.IsAlive(i))
-                {
-                    var (index1, _, ok) = cfg.Start(i, x);
-                    if (ok)
-                    {
-                        index = index1;
-                    }
-                }
-            }
-
-            if (index < 0)
-            {
-                yield return 79 + (me * 17);
-                continue;
-            }
-
-            foreach (var to in new long[] { 10, 20, 50, 100, 200 })
-            {
-                var (nd, cmd) = cfg.NCommitted(index);
-                if (nd > 0)
-                {
-                    if (cmd == x)
-                    {
-                        values.Add(x);
-                    }
-
-                    break;
-                }
-
-                yield return to;
-            }
-        }
     }
 }

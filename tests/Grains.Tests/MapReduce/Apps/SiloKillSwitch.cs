@@ -37,6 +37,7 @@ public sealed class SiloKillSwitch
         return killed;
     }
 
+    /// <summary>From now on every request is declined.</summary>
     public void Close() => _requests.Writer.TryComplete();
 
     public sealed record KillRequest(string WorkerId, TaskCompletionSource<bool> Done);

@@ -1,5 +1,6 @@
-namespace RaftOrleans.Integration.Tests.Infrastructure;
+namespace RaftOrleans.TestSupport;
 
+/// <summary>Paths in the repository the tests run from (found by walking up to <c>Raft.Orleans.sln</c>).</summary>
 public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();

@@ -1,5 +1,6 @@
-namespace RaftOrleans.Grains.Tests.Infrastructure;
+namespace RaftOrleans.TestSupport;
 
+/// <summary>A fresh directory under the system's temp folder, deleted (best effort) on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix)
@@ -20,7 +21,7 @@ public sealed class TempDirectory : IDisposable
         }
         catch (IOException)
         {
-            // A zombie attempt may still be writing; the OS temp cleaner gets the rest.
+            // A zombie task attempt or a killed process may still hold files; the OS temp cleaner gets the rest.
         }
     }
 }
