@@ -26,7 +26,8 @@ namespace RaftOrleans.Grains.Raft;
 /// <para>
 /// Fencing. On activation the peer claims its storage records (an ETag-checked write). An activation that a
 /// newer one has superseded fails its next write with <see cref="InconsistentStateException"/>, and from then
-/// on sends, acknowledges and applies nothing, and deactivates.
+/// on sends, acknowledges and applies nothing, and deactivates. One that writes nothing finds out from its
+/// periodic ownership check (<see cref="RaftOptions.OwnershipCheckPeriod"/>).
 /// </para>
 /// </summary>
 internal sealed partial class RaftPeerGrain(
@@ -43,6 +44,7 @@ internal sealed partial class RaftPeerGrain(
     private RaftNode? _node;
     private IRaftStateMachine? _stateMachine;
     private IGrainTimer? _ticker;
+    private IGrainTimer? _ownershipCheck;
     private bool _pumping;
 
     /// <summary>Bytes of commands applied since the last snapshot: what compaction would free.</summary>
@@ -74,6 +76,7 @@ internal sealed partial class RaftPeerGrain(
         _fenced = true;
         FailWaitersUpTo(long.MaxValue, "cannot be followed: the peer deactivated");
         _ticker?.Dispose();
+        _ownershipCheck?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -160,6 +163,7 @@ internal sealed partial class RaftPeerGrain(
         FailWaitersUpTo(long.MaxValue, "cannot be followed: the peer crashed");
         _fenced = true;
         _ticker?.Dispose();
+        _ownershipCheck?.Dispose();
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
@@ -189,6 +193,7 @@ internal sealed partial class RaftPeerGrain(
 
         _node = new RaftNode(config, new Random(), _store.Hard.HardState, _store.Snapshot, entries);
         _ticker = this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(_options.TickPeriod, _options.TickPeriod) { KeepAlive = true });
+        _ownershipCheck = this.RegisterGrainTimer(CheckOwnershipAsync, new GrainTimerCreationOptions(_options.OwnershipCheckPeriod, _options.OwnershipCheckPeriod));
         _ = RegisterKeepAliveAsync();
         LogStarted(logger, Key, _node.CurrentTerm, _node.LastIndex, _node.LastIncludedIndex);
     }
@@ -202,6 +207,14 @@ internal sealed partial class RaftPeerGrain(
         }
 
         return Task.CompletedTask;
+    }
+
+    private async Task CheckOwnershipAsync()
+    {
+        if (!_fenced && !await _store.IsStillOwnerAsync() && !_fenced)
+        {
+            Fence(new InconsistentStateException($"Raft peer '{Key}': a newer activation claimed this peer's storage."));
+        }
     }
 
     private void Pump()
@@ -335,6 +348,7 @@ internal sealed partial class RaftPeerGrain(
         FailWaitersUpTo(long.MaxValue, "cannot be followed: this activation stopped");
         _fenced = true;
         _ticker?.Dispose();
+        _ownershipCheck?.Dispose();
         LogFenced(logger, exception, Key);
         DeactivateOnIdle();
     }

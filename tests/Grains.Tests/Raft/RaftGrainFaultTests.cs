@@ -99,6 +99,39 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
     }
 
     [Fact]
+    public async Task SupersededActivationThatWritesNothing_StopsAfterItsOwnershipCheck()
+    {
+        var cluster = fixture.Cluster;
+        var t = new RaftGroupTester(cluster, 3, "fencing-idle");
+        await t.StartAsync();
+        await t.OneAsync(1, 3, retry: true);
+        var leader = await t.CheckOneLeaderAsync();
+        var follower = (leader + 1) % 3;
+        var before = await t.StateAsync(follower);
+
+        // A newer incarnation claims the follower's records. The group stays idle: the follower only takes empty
+        // heartbeats, which it acknowledges without writing, so no failed write can tell it.
+        var storage = ((InProcessSiloHandle)cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Raft);
+        var hard = new StoredRecord<RaftHardRecord>(new RaftHardRecord());
+        await storage.ReadStateAsync("raft-hard", t.Peer(follower).GetGrainId(), hard);
+        Assert.Equal(before.Incarnation, hard.State.Incarnation);
+        hard.State.Incarnation++;
+        await storage.WriteStateAsync("raft-hard", t.Peer(follower).GetGrainId(), hard);
+
+        // The superseded activation must notice, stop and deactivate; the next heartbeat activates a newer one.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var now = before;
+        while (now.Incarnation <= hard.State.Incarnation)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
+            now = await t.StateAsync(follower);
+        }
+
+        await t.OneAsync(2, 3, retry: true);
+        Assert.Empty(t.Applied.Errors);
+    }
+
+    [Fact]
     public async Task StaleStore_WriteIsRejected()
     {
         var storage = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Raft);

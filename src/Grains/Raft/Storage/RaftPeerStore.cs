@@ -28,6 +28,11 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
     /// <summary>The segments in <see cref="_segments"/> whose stored record holds no entry.</summary>
     private readonly HashSet<long> _empty = [];
 
+    /// <summary>Hard-record writes started; with <see cref="_hardWriting"/>, tells an ownership check that raced a write.</summary>
+    private long _hardWrites;
+
+    private bool _hardWriting;
+
     /// <summary>The index after the last entry loaded; its segment is where an older activation's next append lands.</summary>
     private long _loadedEnd = 1;
 
@@ -89,7 +94,7 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
     {
         _hard.State.Group = group ?? _hard.State.Group;
         _hard.State.Incarnation++;
-        await storage.WriteStateAsync(HardName, grainId, _hard);
+        await WriteHardAsync();
         await storage.WriteStateAsync(SnapshotName, grainId, _snapshot);
 
         var next = SegmentOf(_loadedEnd);
@@ -118,7 +123,7 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
         if (ready.HardState is { } hardState)
         {
             _hard.State.HardState = hardState;
-            await storage.WriteStateAsync(HardName, grainId, _hard);
+            await WriteHardAsync();
         }
 
         if (ready.Snapshot is { } snapshot)
@@ -159,6 +164,38 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
     /// entries, emptied highest first, then the segments from the first changed index to the end, lowest
     /// first. <paramref name="compacted"/> lists the segments wholly behind a new snapshot.
     /// </summary>
+    /// <summary>
+    /// False once another activation has claimed the records: the stored hard record's ETag is no longer the one
+    /// this activation wrote last. A check that overlaps a write of this activation answers true (the next
+    /// check, or the write itself, decides).
+    /// </summary>
+    public async Task<bool> IsStillOwnerAsync()
+    {
+        if (_hardWriting)
+        {
+            return true;
+        }
+
+        var writes = _hardWrites;
+        var probe = new StoredRecord<RaftHardRecord>(new RaftHardRecord());
+        await storage.ReadStateAsync(HardName, grainId, probe);
+        return _hardWriting || _hardWrites != writes || probe.ETag == _hard.ETag;
+    }
+
+    private async Task WriteHardAsync()
+    {
+        _hardWriting = true;
+        _hardWrites++;
+        try
+        {
+            await storage.WriteStateAsync(HardName, grainId, _hard);
+        }
+        finally
+        {
+            _hardWriting = false;
+        }
+    }
+
     private List<(long Segment, LogSegment Content)> PlanSegments(
         Ready ready,
         long firstIndex,
