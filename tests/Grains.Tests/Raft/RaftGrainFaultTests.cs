@@ -15,7 +15,7 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
     public async Task LeaderSiloKilled_NewLeaderIsElectedAndNoCommittedEntryIsLost()
     {
         var cluster = fixture.Cluster;
-        var t = new RaftGroupTester(cluster, 3, "leaderkill");
+        await using var t = new RaftGroupTester(cluster, 3, "leaderkill");
         await t.StartAsync();
         var committed = new Dictionary<long, int>();
         for (var command = 1; command <= 15; command++)
@@ -58,7 +58,7 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
     public async Task SupersededActivation_NeitherVotesNorAcknowledges()
     {
         var cluster = fixture.Cluster;
-        var t = new RaftGroupTester(cluster, 3, "fencing");
+        await using var t = new RaftGroupTester(cluster, 3, "fencing");
         await t.StartAsync();
         await t.OneAsync(1, 3, retry: true);
         var leader = await t.CheckOneLeaderAsync();
@@ -102,7 +102,7 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
     public async Task SupersededActivationThatWritesNothing_StopsAfterItsOwnershipCheck()
     {
         var cluster = fixture.Cluster;
-        var t = new RaftGroupTester(cluster, 3, "fencing-idle");
+        await using var t = new RaftGroupTester(cluster, 3, "fencing-idle");
         await t.StartAsync();
         await t.OneAsync(1, 3, retry: true);
         var leader = await t.CheckOneLeaderAsync();

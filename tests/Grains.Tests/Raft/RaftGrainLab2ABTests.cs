@@ -7,7 +7,7 @@ public sealed class RaftGrainLab2ABTests(RaftClusterFixture fixture)
     [Fact]
     public async Task InitialElection2A()
     {
-        var t = await StartAsync(3, nameof(InitialElection2A));
+        await using var t = await StartAsync(3, nameof(InitialElection2A));
 
         await t.CheckOneLeaderAsync();
         var term1 = await t.CheckTermsAsync();
@@ -19,7 +19,7 @@ public sealed class RaftGrainLab2ABTests(RaftClusterFixture fixture)
     [Fact]
     public async Task ReElection2A()
     {
-        var t = await StartAsync(3, nameof(ReElection2A));
+        await using var t = await StartAsync(3, nameof(ReElection2A));
 
         var leader1 = await t.CheckOneLeaderAsync();
         t.Disconnect(leader1);
@@ -42,7 +42,7 @@ public sealed class RaftGrainLab2ABTests(RaftClusterFixture fixture)
     [Fact]
     public async Task BasicAgree2B()
     {
-        var t = await StartAsync(3, nameof(BasicAgree2B));
+        await using var t = await StartAsync(3, nameof(BasicAgree2B));
 
         long previous = 0;
         foreach (var command in new[] { 100, 200, 300 })
@@ -56,7 +56,7 @@ public sealed class RaftGrainLab2ABTests(RaftClusterFixture fixture)
     [Fact]
     public async Task FailAgree2B()
     {
-        var t = await StartAsync(3, nameof(FailAgree2B));
+        await using var t = await StartAsync(3, nameof(FailAgree2B));
         await t.OneAsync(101, 3, retry: false);
 
         var leader = await t.CheckOneLeaderAsync();
@@ -74,7 +74,7 @@ public sealed class RaftGrainLab2ABTests(RaftClusterFixture fixture)
     [Fact]
     public async Task FailNoAgree2B()
     {
-        var t = await StartAsync(5, nameof(FailNoAgree2B));
+        await using var t = await StartAsync(5, nameof(FailNoAgree2B));
         await t.OneAsync(10, 5, retry: false);
 
         var leader = await t.CheckOneLeaderAsync();
@@ -98,7 +98,7 @@ public sealed class RaftGrainLab2ABTests(RaftClusterFixture fixture)
     [Fact]
     public async Task ConcurrentStarts2B()
     {
-        var t = await StartAsync(3, nameof(ConcurrentStarts2B));
+        await using var t = await StartAsync(3, nameof(ConcurrentStarts2B));
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var leader = await t.CheckOneLeaderAsync();
@@ -142,7 +142,7 @@ public sealed class RaftGrainLab2ABTests(RaftClusterFixture fixture)
     [Fact]
     public async Task Rejoin2B()
     {
-        var t = await StartAsync(3, nameof(Rejoin2B));
+        await using var t = await StartAsync(3, nameof(Rejoin2B));
         await t.OneAsync(101, 3, retry: true);
 
         var leader1 = await t.CheckOneLeaderAsync();
@@ -166,7 +166,7 @@ public sealed class RaftGrainLab2ABTests(RaftClusterFixture fixture)
     [Fact]
     public async Task Backup2B()
     {
-        var t = await StartAsync(5, nameof(Backup2B));
+        await using var t = await StartAsync(5, nameof(Backup2B));
         await t.OneAsync(Random.Shared.Next(), 5, retry: true);
 
         var leader1 = await t.CheckOneLeaderAsync();

@@ -10,7 +10,7 @@ public sealed class RaftGrainLab2CDTests(RaftClusterFixture fixture)
     [Fact]
     public async Task Persist12C()
     {
-        var t = await StartAsync(3, nameof(Persist12C));
+        await using var t = await StartAsync(3, nameof(Persist12C));
         await t.OneAsync(11, 3, retry: true);
 
         for (var i = 0; i < 3; i++)
@@ -52,7 +52,7 @@ public sealed class RaftGrainLab2CDTests(RaftClusterFixture fixture)
     [Fact]
     public async Task Persist22C()
     {
-        var t = await StartAsync(5, nameof(Persist22C));
+        await using var t = await StartAsync(5, nameof(Persist22C));
         var command = 1;
         for (var round = 0; round < 3; round++)
         {
@@ -89,7 +89,7 @@ public sealed class RaftGrainLab2CDTests(RaftClusterFixture fixture)
     [Fact]
     public async Task Persist32C()
     {
-        var t = await StartAsync(3, nameof(Persist32C));
+        await using var t = await StartAsync(3, nameof(Persist32C));
         await t.OneAsync(101, 3, retry: false);
 
         var leader = await t.CheckOneLeaderAsync();
@@ -111,7 +111,7 @@ public sealed class RaftGrainLab2CDTests(RaftClusterFixture fixture)
     [Fact]
     public async Task Figure8Unreliable2C()
     {
-        var t = await StartAsync(5, nameof(Figure8Unreliable2C));
+        await using var t = await StartAsync(5, nameof(Figure8Unreliable2C));
         t.Network.Unreliable = true;
         await t.OneAsync(Random.Shared.Next(10_000), 1, retry: true);
 
@@ -155,7 +155,7 @@ public sealed class RaftGrainLab2CDTests(RaftClusterFixture fixture)
     [Fact]
     public async Task UnreliableChurn2C()
     {
-        var t = await StartAsync(5, nameof(UnreliableChurn2C));
+        await using var t = await StartAsync(5, nameof(UnreliableChurn2C));
         t.Network.Unreliable = true;
         using var stop = new CancellationTokenSource();
         var clients = Enumerable.Range(0, 3).Select(id => ChurnClientAsync(t, id, stop.Token)).ToArray();
@@ -218,7 +218,7 @@ public sealed class RaftGrainLab2CDTests(RaftClusterFixture fixture)
     /// <summary>snapcommon: a lagging victim must catch up, usually through InstallSnapshot, while logs stay trimmed.</summary>
     private async Task SnapshotCommonAsync(string name, bool crash)
     {
-        var t = await StartAsync(3, name);
+        await using var t = await StartAsync(3, name);
         await t.OneAsync(Random.Shared.Next(), 3, retry: true);
         var leader = await t.CheckOneLeaderAsync();
 

@@ -7,8 +7,9 @@ namespace RaftOrleans.Grains.Tests.Raft;
 /// The lab's config.go for one Raft group of peer grains: network control, crash and restart, and the
 /// checks (one leader per term, agreement of n peers, apply order) with the lab's deadlines.
 /// Polling loops wait for a state to appear, bounded by the lab's limits; none sleeps to assert.
+/// Disposing it stops the group, as the lab's cleanup does, so later tests on the shared cluster run alone.
 /// </summary>
-public sealed class RaftGroupTester
+public sealed class RaftGroupTester : IAsyncDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
     private readonly TestCluster _cluster;
@@ -51,6 +52,17 @@ public sealed class RaftGroupTester
     public bool IsConnected(int i) => Network.IsConnected(PeerId(i)) && !_crashed.Contains(i);
 
     public void Disconnect(int i) => Network.Disconnect(PeerId(i));
+
+    /// <summary>Cuts every peer off (messages still in flight are then dropped) and deactivates each.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            Disconnect(i);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Count).Select(i => Peer(i).CrashAsync()));
+    }
 
     public void Connect(int i) => Network.Connect(PeerId(i));
 
@@ -265,8 +277,16 @@ public sealed class RaftGroupTester
             }
         }
 
-        Assert.Fail($"one({command}) failed to reach agreement");
+        Assert.Fail($"one({command}) failed to reach agreement; peers: {await DescribePeersAsync()}");
         return -1;
+    }
+
+    /// <summary>Each peer's term, role, commit index and last index, for failure messages.</summary>
+    private async Task<string> DescribePeersAsync()
+    {
+        var states = await Task.WhenAll(Enumerable.Range(0, Count).Select(StateAsync));
+        return string.Join("; ", states.Select((s, i) =>
+            $"{PeerId(i)}{(IsConnected(i) ? "" : " (disconnected)")}: term {s.Term}{(s.IsLeader ? " leader" : "")}, commit {s.CommitIndex}, last {s.LastIndex}"));
     }
 
     /// <summary>wait(): until n peers applied index; -1 when some peer moved past startTerm first.</summary>

@@ -17,7 +17,7 @@ public sealed class RaftNetwork
 
     public bool Unreliable { get; set; }
 
-    /// <summary>Two thirds of messages are held back 200–2199 ms, so later ones overtake them.</summary>
+    /// <summary>Two thirds of replies are held back 200–2199 ms, so later ones overtake them.</summary>
     public bool LongReordering { get; set; }
 
     public long Delivered => Interlocked.Read(ref _delivered);
@@ -36,8 +36,12 @@ public sealed class RaftNetwork
 
     public bool CanTalk(string from, string to) => IsConnected(from) && IsConnected(to);
 
-    /// <summary>How long to hold a message from <paramref name="from"/> to <paramref name="to"/>, or null to drop it.</summary>
-    public TimeSpan? Route(string from, string to)
+    /// <summary>
+    /// How long to hold a message from <paramref name="from"/> to <paramref name="to"/>, or null to drop it. As in
+    /// the lab's network, where a reply travels back on its request's call: unreliable mode drops 10 % of
+    /// requests and of replies and delays requests by 0–26 ms; long reordering holds back replies only.
+    /// </summary>
+    public TimeSpan? Route(string from, string to, bool reply)
     {
         if (!CanTalk(from, to) || (Unreliable && Random.Shared.Next(1000) < 100))
         {
@@ -45,13 +49,14 @@ public sealed class RaftNetwork
             return null;
         }
 
-        var delay = Unreliable ? TimeSpan.FromMilliseconds(Random.Shared.Next(27)) : TimeSpan.Zero;
-        if (LongReordering && Random.Shared.Next(900) < 600)
+        if (!reply)
         {
-            delay += TimeSpan.FromMilliseconds(200 + Random.Shared.Next(1 + Random.Shared.Next(2000)));
+            return Unreliable ? TimeSpan.FromMilliseconds(Random.Shared.Next(27)) : TimeSpan.Zero;
         }
 
-        return delay;
+        return LongReordering && Random.Shared.Next(900) < 600
+            ? TimeSpan.FromMilliseconds(200 + Random.Shared.Next(1 + Random.Shared.Next(2000)))
+            : TimeSpan.Zero;
     }
 
     /// <summary>Every message a peer tried to send, whether or not the network then delivered it.</summary>

@@ -22,15 +22,15 @@ public sealed class RaftNetworkFilter : IOutgoingGrainCallFilter
             return;
         }
 
-        if (context.Request.GetArgument(0) is RaftMessage[] messages)
+        var messages = context.Request.GetArgument(0) as RaftMessage[] ?? [];
+        foreach (var message in messages)
         {
-            foreach (var message in messages)
-            {
-                network.RecordSent(from, to, message);
-            }
+            network.RecordSent(from, to, message);
         }
 
-        if (network.Route(from, to) is not { } delay)
+        // A batch of responses only is the lab's reply; anything else travels as a request.
+        var reply = messages.Length > 0 && messages.All(m => m is AppendEntriesResponse or RequestVoteResponse or InstallSnapshotResponse);
+        if (network.Route(from, to, reply) is not { } delay)
         {
             return;
         }
