@@ -11,8 +11,12 @@ public interface IMapReduceJobGrain : IGrainWithStringKey
     [Alias("Submit")]
     Task<JobStatus> SubmitAsync(JobSpec spec);
 
-    /// <summary>Answers between other calls: it only reads, so progress polls never queue behind work.</summary>
-    [Alias("GetStatus"), AlwaysInterleave]
+    /// <summary>
+    /// Answers between other calls: it only reads, so progress polls never queue behind work. A poll whose
+    /// answer was lost with the coordinator's silo fails after 5 s, not the default 30, and the next one reaches
+    /// the coordinator reactivated elsewhere.
+    /// </summary>
+    [Alias("GetStatus"), AlwaysInterleave, ResponseTimeout("00:00:05")]
     Task<JobStatus> GetStatusAsync();
 
     /// <summary>Called by task grains; the first successful report of a task wins.</summary>

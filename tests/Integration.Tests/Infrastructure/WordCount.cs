@@ -7,8 +7,12 @@ namespace RaftOrleans.Integration.Tests.Infrastructure;
 /// <summary>Word-count inputs big enough for a job to be killed in the middle of, and the sequential reference.</summary>
 public static class WordCount
 {
-    /// <summary>Copies the sample texts <paramref name="copies"/> times into <paramref name="directory"/> (one map task each).</summary>
-    public static IReadOnlyList<string> CreateInputs(string directory, int copies)
+    /// <summary>
+    /// Writes <paramref name="copies"/> inputs per sample text into <paramref name="directory"/> (one map task
+    /// each), each holding its sample <paramref name="repeat"/> times over, so a map task lasts long enough to be
+    /// caught running.
+    /// </summary>
+    public static IReadOnlyList<string> CreateInputs(string directory, int copies, int repeat)
     {
         Directory.CreateDirectory(directory);
         var inputs = new List<string>();
@@ -17,7 +21,8 @@ public static class WordCount
             foreach (var sample in RepoPaths.SampleTexts)
             {
                 var path = Path.Combine(directory, $"{copy}-{Path.GetFileName(sample)}");
-                File.Copy(sample, path);
+                var text = File.ReadAllText(sample);
+                File.WriteAllText(path, string.Concat(Enumerable.Repeat(text, repeat)));
                 inputs.Add(path);
             }
         }
