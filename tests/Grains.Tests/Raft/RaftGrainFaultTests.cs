@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Grains.Raft.Storage;
 using RaftOrleans.Raft.Core;
 
@@ -57,10 +58,7 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
     [Fact]
     public async Task SupersededActivation_NeitherVotesNorAcknowledges()
     {
-        var cluster = fixture.Cluster;
-        await using var t = new RaftGroupTester(cluster, 3, "fencing");
-        await t.StartAsync();
-        await t.OneAsync(1, 3, retry: true);
+        await using var t = await StartGroupAsync("fencing");
         var leader = await t.CheckOneLeaderAsync();
         var follower = (leader + 1) % 3;
         var candidate = (leader + 2) % 3;
@@ -69,26 +67,14 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
         t.Disconnect(follower);
         await Task.Delay(3 * RaftGroupTester.ElectionTimeout);
         var before = await t.StateAsync(follower);
-
-        // A newer incarnation claims the follower's records, as a duplicate activation would.
-        var storage = ((InProcessSiloHandle)cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Raft);
-        var hard = new StoredRecord<RaftHardRecord>(new RaftHardRecord());
-        await storage.ReadStateAsync("raft-hard", t.Peer(follower).GetGrainId(), hard);
-        hard.State.Incarnation++;
-        await storage.WriteStateAsync("raft-hard", t.Peer(follower).GetGrainId(), hard);
+        var claimed = await SupersedeAsync(t, follower, before);
 
         var ballot = before.Term + 5;
         var request = new RequestVoteRequest(RaftGroupTester.PeerId(candidate), RaftGroupTester.PeerId(follower), ballot, long.MaxValue / 2, long.MaxValue / 2, PreVote: false);
         await t.Peer(follower).DeliverAsync([request]);
 
         // The superseded activation must fail its vote's write, stop and deactivate; the next call meets a newer one.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var now = before;
-        while (now.Incarnation <= hard.State.Incarnation)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
-            now = await t.StateAsync(follower);
-        }
+        var now = await NewerActivationAsync(t, follower, claimed);
 
         var follow = RaftGroupTester.PeerId(follower);
         Assert.DoesNotContain(t.Network.Sent, m => m.From == follow && m.Message is RequestVoteResponse { VoteGranted: true } && m.Message.Term >= ballot);
@@ -101,31 +87,15 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
     [Fact]
     public async Task SupersededActivationThatWritesNothing_StopsAfterItsOwnershipCheck()
     {
-        var cluster = fixture.Cluster;
-        await using var t = new RaftGroupTester(cluster, 3, "fencing-idle");
-        await t.StartAsync();
-        await t.OneAsync(1, 3, retry: true);
-        var leader = await t.CheckOneLeaderAsync();
-        var follower = (leader + 1) % 3;
-        var before = await t.StateAsync(follower);
+        await using var t = await StartGroupAsync("fencing-idle");
+        var follower = (await t.CheckOneLeaderAsync() + 1) % 3;
 
-        // A newer incarnation claims the follower's records. The group stays idle: the follower only takes empty
-        // heartbeats, which it acknowledges without writing, so no failed write can tell it.
-        var storage = ((InProcessSiloHandle)cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Raft);
-        var hard = new StoredRecord<RaftHardRecord>(new RaftHardRecord());
-        await storage.ReadStateAsync("raft-hard", t.Peer(follower).GetGrainId(), hard);
-        Assert.Equal(before.Incarnation, hard.State.Incarnation);
-        hard.State.Incarnation++;
-        await storage.WriteStateAsync("raft-hard", t.Peer(follower).GetGrainId(), hard);
+        // The group stays idle: the follower only takes empty heartbeats, which it acknowledges without
+        // writing, so no failed write can tell it that it was superseded.
+        var claimed = await SupersedeAsync(t, follower, await t.StateAsync(follower));
 
         // The superseded activation must notice, stop and deactivate; the next heartbeat activates a newer one.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var now = before;
-        while (now.Incarnation <= hard.State.Incarnation)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
-            now = await t.StateAsync(follower);
-        }
+        await NewerActivationAsync(t, follower, claimed);
 
         await t.OneAsync(2, 3, retry: true);
         Assert.Empty(t.Applied.Errors);
@@ -145,6 +115,41 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => older.ClaimAsync(null));
         await newer.ClaimAsync(null);
+    }
+
+    /// <summary>A 3-peer group that agreed on a first command.</summary>
+    private async Task<RaftGroupTester> StartGroupAsync(string scenario)
+    {
+        var t = new RaftGroupTester(fixture.Cluster, 3, scenario);
+        await t.StartAsync();
+        await t.OneAsync(1, 3, retry: true);
+        return t;
+    }
+
+    /// <summary>Claims a peer's hard record from outside, as a newer duplicate activation would; returns the claimed incarnation.</summary>
+    private async Task<long> SupersedeAsync(RaftGroupTester t, int peer, PeerState running)
+    {
+        var storage = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Raft);
+        var hard = new StoredRecord<RaftHardRecord>(new RaftHardRecord());
+        await storage.ReadStateAsync("raft-hard", t.Peer(peer).GetGrainId(), hard);
+        Assert.Equal(running.Incarnation, hard.State.Incarnation);
+        hard.State.Incarnation++;
+        await storage.WriteStateAsync("raft-hard", t.Peer(peer).GetGrainId(), hard);
+        return hard.State.Incarnation;
+    }
+
+    /// <summary>Waits (at most 10 s) until the peer answers from an activation newer than <paramref name="claimed"/>.</summary>
+    private static async Task<PeerState> NewerActivationAsync(RaftGroupTester t, int peer, long claimed)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var now = await t.StateAsync(peer);
+        while (now.Incarnation <= claimed)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
+            now = await t.StateAsync(peer);
+        }
+
+        return now;
     }
 
     private static bool IsPrimary(TestCluster cluster, string silo) => cluster.Primary?.SiloAddress.ToParsableString() == silo;
