@@ -18,9 +18,9 @@ public static class MapReduceJobs
             {
                 return await job.SubmitAsync(spec).WaitAsync(cancellationToken);
             }
-            catch (Exception exception) when (exception is OrleansException or TimeoutException)
+            catch (Exception exception) when (CoordinatorUnreachable(exception))
             {
-                // The coordinator or the gateway went away; ask again.
+                // Ask again.
             }
 
             await Task.Delay(retryInterval, cancellationToken);
@@ -59,12 +59,15 @@ public static class MapReduceJobs
                     return status;
                 }
             }
-            catch (Exception exception) when (exception is OrleansException or TimeoutException)
+            catch (Exception exception) when (CoordinatorUnreachable(exception))
             {
-                // The coordinator or the gateway went away; ask again.
+                // Ask again.
             }
 
             await Task.Delay(pollInterval, cancellationToken);
         }
     }
+
+    /// <summary>The coordinator's silo or the gateway went away: the next call reaches a live one.</summary>
+    private static bool CoordinatorUnreachable(Exception exception) => exception is OrleansException or TimeoutException;
 }

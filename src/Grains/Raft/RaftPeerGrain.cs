@@ -73,10 +73,7 @@ internal sealed partial class RaftPeerGrain(
     {
         // A save may still be in flight; once this activation is gone, a newer one may load, so this
         // one must neither acknowledge nor apply what that save completes.
-        _fenced = true;
-        FailWaitersUpTo(long.MaxValue, "cannot be followed: the peer deactivated");
-        _ticker?.Dispose();
-        _ownershipCheck?.Dispose();
+        StopActing("cannot be followed: the peer deactivated");
         return Task.CompletedTask;
     }
 
@@ -160,10 +157,7 @@ internal sealed partial class RaftPeerGrain(
     public Task CrashAsync()
     {
         LogCrash(logger, Key);
-        FailWaitersUpTo(long.MaxValue, "cannot be followed: the peer crashed");
-        _fenced = true;
-        _ticker?.Dispose();
-        _ownershipCheck?.Dispose();
+        StopActing("cannot be followed: the peer crashed");
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
@@ -345,12 +339,18 @@ internal sealed partial class RaftPeerGrain(
 
     private void Fence(Exception exception)
     {
-        FailWaitersUpTo(long.MaxValue, "cannot be followed: this activation stopped");
-        _fenced = true;
-        _ticker?.Dispose();
-        _ownershipCheck?.Dispose();
+        StopActing("cannot be followed: this activation stopped");
         LogFenced(logger, exception, Key);
         DeactivateOnIdle();
+    }
+
+    /// <summary>From now on this activation sends, acknowledges and applies nothing; its commands' callers learn it.</summary>
+    private void StopActing(string why)
+    {
+        _fenced = true;
+        FailWaitersUpTo(long.MaxValue, why);
+        _ticker?.Dispose();
+        _ownershipCheck?.Dispose();
     }
 
     private RaftNode RequireNode() => _node ?? throw new UnknownGroupException(Key);

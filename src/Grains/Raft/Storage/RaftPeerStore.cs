@@ -66,7 +66,7 @@ internal sealed class RaftPeerStore(IGrainStorage storage, GrainId grainId, int 
                 }
                 else if (entry.Index > expected)
                 {
-                    // Past a truncation that a crash interrupted: stale, rewritten or deleted by the next save.
+                    // Past a truncation that a crash interrupted: stale, rewritten or emptied by the next save.
                     contiguous = false;
                 }
             }
