@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
-using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Grains.Raft.Storage;
 using RaftOrleans.Raft.Core;
@@ -10,7 +8,7 @@ using RaftOrleans.Raft.Core;
 namespace RaftOrleans.Bench;
 
 /// <summary>
-/// Table 2: the cost of one append through <see cref="RaftPeerStore"/> on the SQLite grain storage (fsync), at
+/// Table 2: the cost of one append through <see cref="RaftPeerStore"/> on the SQLite Raft storage (fsync), at
 /// growing log lengths. A single-peer <see cref="RaftNode"/> produces the Readies; no cluster messaging is involved
 /// (a one-silo cluster only hosts the storage provider). Bytes: this process's write() bytes (wchar) and block-device
 /// bytes (write_bytes) from /proc/self/io over the measured appends.
@@ -23,9 +21,9 @@ internal static class PersistenceBench
         var lengths = RaftBench.Ints(Load.ArgString(args, "--lengths") ?? "1000,10000,100000");
         var bigLengths = RaftBench.Ints(Load.ArgString(args, "--lengths-1k") ?? "1000,10000");
         await using var cluster = await RaftBenchCluster.StartAsync(1, RaftStorage.Sqlite);
-        var storage = cluster.SiloServices(0).GetRequiredKeyedService<IGrainStorage>(StorageNames.Raft);
+        var storage = cluster.SiloServices(0).GetRequiredService<IRaftStorage>();
 
-        Console.WriteLine($"### 2. Persistence cost per append (RaftPeerStore on SQLite, synchronous=FULL; {appends} single-entry appends at each length, 64 entries per segment)");
+        Console.WriteLine($"### 2. Persistence cost per append (RaftPeerStore on SQLite, synchronous=FULL; {appends} single-entry appends at each length, one transaction each)");
         Console.WriteLine();
         Console.WriteLine("| command | log length | mean µs/append | p50 µs | p99 µs | write() bytes/append | disk bytes/append | SQLite file growth/append |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -87,14 +85,13 @@ internal static class PersistenceBench
     }
 
     /// <summary>A one-peer Raft group whose Readies go straight to a <see cref="RaftPeerStore"/>.</summary>
-    private sealed class SingleNodeLog(IGrainStorage storage, string name, string root)
+    private sealed class SingleNodeLog(IRaftStorage storage, string name, string root)
     {
-        private readonly RaftPeerStore _store = new(storage, GrainId.Create("raftpeer", $"{name}/p0"), 64);
+        private readonly RaftPeerStore _store = new(storage, $"{name}/p0");
         private readonly RaftNode _node = new(new RaftConfig { SelfId = "p0", PeerIds = ["p0"], ElectionTicks = 2, HeartbeatTicks = 1 }, new Random(1));
 
         public async Task StartAsync()
         {
-            await _store.LoadAsync();
             await _store.ClaimAsync(new RaftGroupConfig(name, ["p0"], CounterStateMachine.Name));
             for (var i = 0; i < 100 && !_node.GetState().IsLeader; i++)
             {
@@ -143,7 +140,7 @@ internal static class PersistenceBench
                 var ready = _node.GetReady();
                 if (ready.MustPersist)
                 {
-                    await _store.SaveAsync(ready, _node.FirstIndex, _node.EntryAt);
+                    await _store.SaveAsync(ready);
                 }
 
                 _node.Advance(ready);

@@ -14,7 +14,7 @@ internal static class RaftBench
     {
         var seconds = Load.ArgInt(args, "--seconds", 2);
         Load.Duration = TimeSpan.FromSeconds(seconds);
-        var storages = (Load.ArgString(args, "--storage") ?? "sqlite,redis,memory,inprocess").Split(',').Select(s => Enum.Parse<RaftStorage>(s, true)).ToArray();
+        var storages = (Load.ArgString(args, "--storage") ?? "sqlite,redis,memory").Split(',').Select(s => Enum.Parse<RaftStorage>(s, true)).ToArray();
         var peerCounts = Ints(Load.ArgString(args, "--peers") ?? "3,5");
         var proposers = Ints(Load.ArgString(args, "--proposers") ?? "1,16,64,256");
         var sizes = Ints(Load.ArgString(args, "--sizes") ?? "16,1024");
@@ -53,7 +53,6 @@ internal static class RaftBench
             {
                 RaftStorage.Sqlite => "SQLite (fsync)",
                 RaftStorage.Redis => "Redis (AOF fsync always)",
-                RaftStorage.InProcess => "in-process dictionary",
                 _ => "memory",
             };
             if (first)

@@ -6,17 +6,17 @@ using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Grains.MapReduce.Placement;
 using RaftOrleans.Grains.Raft.StateMachines;
+using RaftOrleans.Grains.Raft.Storage;
 using StackExchange.Redis;
 
 namespace RaftOrleans.Bench;
 
-/// <summary>Where the Raft peers keep their log: SQLite (fsync per write), Redis (AOF, fsync always) or memory.</summary>
+/// <summary>Where the Raft peers keep their log: SQLite (fsync per commit), Redis (AOF, fsync always) or this process's memory.</summary>
 internal enum RaftStorage
 {
     Sqlite,
     Redis,
     Memory,
-    InProcess,
 }
 
 /// <summary>An in-process cluster of n silos running Raft peer grains on one storage kind, plus a trivial grain.</summary>
@@ -73,21 +73,17 @@ internal sealed class RaftBenchCluster : IAsyncDisposable
 
     private sealed class Configurator : ISiloConfigurator
     {
-        private static ISiloBuilder AddInProcess(ISiloBuilder siloBuilder)
-        {
-            siloBuilder.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(StorageNames.Raft, InProcessGrainStorage.Shared);
-            return siloBuilder;
-        }
+        /// <summary>One memory store for the silos of the process, so a peer that moves keeps its state.</summary>
+        private static readonly MemoryRaftStorage Memory = new();
 
         public void Configure(ISiloBuilder siloBuilder)
         {
             var storage = Enum.Parse<RaftStorage>(siloBuilder.Configuration[StorageKey]!);
             _ = storage switch
             {
-                RaftStorage.Sqlite => siloBuilder.AddSqliteGrainStorage(StorageNames.Raft, o => o.DatabasePath = siloBuilder.Configuration[DatabaseKey]!),
-                RaftStorage.Memory => siloBuilder.AddMemoryGrainStorage(StorageNames.Raft),
-                RaftStorage.InProcess => AddInProcess(siloBuilder),
-                RaftStorage.Redis => siloBuilder.AddRedisGrainStorage(StorageNames.Raft, o => o.ConfigurationOptions = ConfigurationOptions.Parse(siloBuilder.Configuration[RedisKey]!)),
+                RaftStorage.Sqlite => siloBuilder.AddSqliteRaftStorage(o => o.DatabasePath = siloBuilder.Configuration[DatabaseKey]!),
+                RaftStorage.Memory => siloBuilder.AddMemoryRaftStorage(Memory),
+                RaftStorage.Redis => siloBuilder.AddRedisRaftStorage(ConfigurationOptions.Parse(siloBuilder.Configuration[RedisKey]!)),
                 _ => throw new ArgumentOutOfRangeException(nameof(storage)),
             };
             siloBuilder

@@ -9,8 +9,8 @@ namespace RaftOrleans.Grains.Hosting;
 public static class RaftSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the Raft peer grains. The host must also register a durable grain storage named
-    /// <see cref="StorageNames.Raft"/>; a reminder service is optional (peers then recover on the next call).
+    /// Adds the Raft peer grains. The host must also register a Raft storage (<c>AddSqliteRaftStorage</c>,
+    /// <c>AddRedisRaftStorage</c>); a reminder service is optional (peers then recover on the next call).
     /// </summary>
     public static ISiloBuilder AddRaft(this ISiloBuilder builder, Action<RaftOptions>? configure = null)
     {

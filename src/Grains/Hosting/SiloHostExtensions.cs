@@ -13,7 +13,7 @@ public static class SiloHostExtensions
     /// <summary>
     /// Configures a whole Raft.Orleans silo: clustering, durable storage for every grain that needs it, a reminder
     /// service, and the grains. Without <see cref="SiloHostOptions.Redis"/>: localhost clustering, the embedded
-    /// SQLite store and in-memory reminders (one machine). With it: Redis clustering, grain storage and
+    /// SQLite stores and in-memory reminders (one machine). With it: Redis clustering, grain storage and
     /// reminders (many hosts). Used by the silo host and by the client's embedded silo alike.
     /// </summary>
     /// <exception cref="OptionsValidationException">The options are not valid.</exception>
@@ -38,10 +38,8 @@ public static class SiloHostExtensions
                 options.ServiceId,
                 options.ClusterId);
 
-            foreach (var storage in new[] { StorageNames.MapReduce, StorageNames.Raft })
-            {
-                builder.AddSqliteGrainStorage(storage, sqlite => sqlite.DatabasePath = options.DatabasePath);
-            }
+            builder.AddSqliteGrainStorage(StorageNames.MapReduce, sqlite => sqlite.DatabasePath = options.DatabasePath);
+            builder.AddSqliteRaftStorage(sqlite => sqlite.DatabasePath = options.RaftDatabasePath);
 
             builder.UseInMemoryReminderService();
         }
@@ -68,15 +66,13 @@ public static class SiloHostExtensions
         });
         builder.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIPAddress), options.SiloPort, options.GatewayPort, options.ListenOnAnyHostAddress);
         builder.UseRedisClustering(clustering => clustering.ConfigurationOptions = redis.Clone());
-        foreach (var storage in new[] { StorageNames.MapReduce, StorageNames.Raft })
+        // Orleans' own binary serializer, as the SQLite store uses: the grain states are [GenerateSerializer] types.
+        builder.AddRedisGrainStorage(StorageNames.MapReduce, optionsBuilder => optionsBuilder.Configure<Serializer>((storageOptions, serializer) =>
         {
-            // Orleans' own binary serializer, as the SQLite store uses: the grain states are [GenerateSerializer] types.
-            builder.AddRedisGrainStorage(storage, optionsBuilder => optionsBuilder.Configure<Serializer>((storageOptions, serializer) =>
-            {
-                storageOptions.ConfigurationOptions = redis.Clone();
-                storageOptions.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
-        }
+            storageOptions.ConfigurationOptions = redis.Clone();
+            storageOptions.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        builder.AddRedisRaftStorage(redis);
 
         builder.UseRedisReminderService(reminders => reminders.ConfigurationOptions = redis.Clone());
     }

@@ -44,7 +44,11 @@ public sealed class SiloHostOptions
     public static string DefaultDataDirectory =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "raft-orleans");
 
+    /// <summary>The grain state of MapReduce jobs.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "grains.db");
+
+    /// <summary>The Raft peers' term, vote, log and snapshot (<see cref="Raft.Storage.IRaftStorage"/>).</summary>
+    public string RaftDatabasePath => Path.Combine(DataDirectory, "raft.db");
 
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 }

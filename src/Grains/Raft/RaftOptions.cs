@@ -19,15 +19,15 @@ public sealed class RaftOptions
 
     public bool CheckQuorum { get; set; } = true;
 
+    /// <summary>A new leader appends a no-op of its term (§8), so earlier entries commit without waiting for a command.</summary>
+    public bool LeaderNoOp { get; set; } = true;
+
     /// <summary>
     /// How often a peer reads its hard record's ETag to learn whether a newer activation claimed it. Writes find
     /// out at once; this bounds how long a superseded activation that writes nothing (a follower taking empty
     /// heartbeats) can go on acknowledging.
     /// </summary>
     public TimeSpan OwnershipCheckPeriod { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Log entries per storage record; appending rewrites at most one or two such records.</summary>
-    public int EntriesPerSegment { get; set; } = 64;
 
     /// <summary>The state machine is snapshotted and the log compacted after this many applied entries; 0 never.</summary>
     public int SnapshotEveryEntries { get; set; } = 10_000;

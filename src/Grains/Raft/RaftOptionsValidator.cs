@@ -22,9 +22,9 @@ internal sealed class RaftOptionsValidator : IValidateOptions<RaftOptions>
             errors.Add($"Need 1 <= {nameof(RaftOptions.HeartbeatTicks)} < {nameof(RaftOptions.ElectionTicks)} (were {options.HeartbeatTicks}, {options.ElectionTicks}).");
         }
 
-        if (options.MaxEntriesPerAppend < 1 || options.MaxInflightAppends < 1 || options.EntriesPerSegment < 1)
+        if (options.MaxEntriesPerAppend < 1 || options.MaxInflightAppends < 1)
         {
-            errors.Add("Append batch, in-flight and segment sizes must be at least 1.");
+            errors.Add("Append batch and in-flight sizes must be at least 1.");
         }
 
         if (options.SnapshotEveryEntries < 0 || options.SnapshotAfterBytes < 0)

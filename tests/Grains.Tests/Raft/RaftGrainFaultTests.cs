@@ -102,19 +102,25 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
     }
 
     [Fact]
-    public async Task StaleStore_WriteIsRejected()
+    public async Task SaveOfASupersededStore_IsRejected_AndChangesNothing()
     {
-        var storage = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Raft);
-        var id = GrainId.Create("raftstoretest", Guid.NewGuid().ToString("N"));
-        var older = new RaftPeerStore(storage, id, 64);
-        var newer = new RaftPeerStore(storage, id, 64);
-        await older.LoadAsync();
-        await older.ClaimAsync(null);
-        await newer.LoadAsync();
+        var peer = $"stale-{Guid.NewGuid():N}/p0";
+        var older = new RaftPeerStore(Storage, peer);
+        var newer = new RaftPeerStore(Storage, peer);
+        await older.ClaimAsync(new RaftGroupConfig(peer[..^3], ["p0"], RecordingStateMachine.Name));
         await newer.ClaimAsync(null);
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() => older.ClaimAsync(null));
-        await newer.ClaimAsync(null);
+        var node = new RaftNode(new RaftConfig { SelfId = "p0", PeerIds = ["p0"] }, new Random(1));
+        node.Tick();
+        while (!node.HasReady)
+        {
+            node.Tick();
+        }
+
+        await Assert.ThrowsAsync<RaftStorageFencedException>(() => older.SaveAsync(node.GetReady()));
+        var stored = await Storage.ReadAsync(peer);
+        Assert.Equal(newer.Incarnation, stored.Incarnation);
+        Assert.Equal(0, stored.HardState.CurrentTerm);
     }
 
     /// <summary>A 3-peer group that agreed on a first command.</summary>
@@ -126,17 +132,15 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
         return t;
     }
 
-    /// <summary>Claims a peer's hard record from outside, as a newer duplicate activation would; returns the claimed incarnation.</summary>
+    /// <summary>Claims a peer's storage from outside, as a newer duplicate activation would; returns the claimed incarnation.</summary>
     private async Task<long> SupersedeAsync(RaftGroupTester t, int peer, PeerState running)
     {
-        var storage = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Raft);
-        var hard = new StoredRecord<RaftHardRecord>(new RaftHardRecord());
-        await storage.ReadStateAsync("raft-hard", t.Peer(peer).GetGrainId(), hard);
-        Assert.Equal(running.Incarnation, hard.State.Incarnation);
-        hard.State.Incarnation++;
-        await storage.WriteStateAsync("raft-hard", t.Peer(peer).GetGrainId(), hard);
-        return hard.State.Incarnation;
+        var key = t.Peer(peer).GetPrimaryKeyString();
+        Assert.Equal(running.Incarnation, await Storage.ReadIncarnationAsync(key));
+        return (await Storage.ClaimAsync(key, join: null)).Incarnation;
     }
+
+    private IRaftStorage Storage => ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<IRaftStorage>();
 
     /// <summary>Waits (at most 10 s) until the peer answers from an activation newer than <paramref name="claimed"/>.</summary>
     private static async Task<PeerState> NewerActivationAsync(RaftGroupTester t, int peer, long claimed)

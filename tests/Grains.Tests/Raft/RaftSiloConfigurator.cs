@@ -17,7 +17,7 @@ public sealed class RaftSiloConfigurator : ISiloConfigurator
     {
         var database = siloBuilder.Configuration[DatabaseKey] ?? throw new InvalidOperationException($"{DatabaseKey} is not set.");
         siloBuilder
-            .AddSqliteGrainStorage(StorageNames.Raft, options => options.DatabasePath = database)
+            .AddSqliteRaftStorage(options => options.DatabasePath = database)
             .AddRaft(options =>
             {
                 options.TickPeriod = TimeSpan.FromMilliseconds(50);

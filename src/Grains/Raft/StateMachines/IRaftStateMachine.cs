@@ -3,6 +3,9 @@ namespace RaftOrleans.Grains.Raft.StateMachines;
 /// <summary>
 /// The replicated application a Raft peer runs. The peer calls it on its grain scheduler, one call at a
 /// time: committed commands in log order (each index once per activation), snapshots, and restores.
+/// It must be deterministic: the same commands in the same order give the same state and results on every peer.
+/// <see cref="Apply"/> may reject a command by throwing, provided it then leaves its state unchanged: every
+/// peer rejects it alike, the caller gets a <c>RaftCommandFailedException</c>, and the group applies the next entry.
 /// </summary>
 public interface IRaftStateMachine
 {

@@ -1,0 +1,348 @@
+using Microsoft.Extensions.Logging;
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Grains.Raft.StateMachines;
+using RaftOrleans.Grains.Raft.Storage;
+using RaftOrleans.Raft.Core;
+
+namespace RaftOrleans.Grains.Raft;
+
+/// <summary>
+/// One running Raft peer, whatever hosts it: it carries out the core's Ready loop (persist, send, apply, advance),
+/// keeps the callers of <see cref="ExecuteAsync"/> waiting for their entries, and snapshots its state machine.
+/// The grain hosts it (activation, timers, deactivation); the simulator drives the same class over its virtual
+/// network and storage. Not thread-safe: one logical thread calls it, and its storage awaits resume there (a
+/// grain's scheduler, or the simulator's synchronous completions). The loop touches the core only between
+/// awaits, and re-reads term and role from it after each.
+/// </summary>
+internal sealed partial class RaftPeer
+{
+    private readonly RaftPeerStore _store;
+    private readonly IRaftStateMachine _stateMachine;
+    private readonly IRaftTransport _transport;
+    private readonly RaftOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Commands proposed by <see cref="ExecuteAsync"/>, by log index, with the term they were appended in.</summary>
+    private readonly Dictionary<long, (long Term, TaskCompletionSource<byte[]> Completion)> _waiters = [];
+
+    private bool _pumping;
+
+    /// <summary>Bytes of commands applied since the last snapshot: what compaction would free.</summary>
+    private long _appliedBytesSinceSnapshot;
+
+    /// <param name="data">What <paramref name="store"/> claimed: the peer's group and durable state.</param>
+    public RaftPeer(
+        RaftPeerStore store,
+        RaftPeerData data,
+        IRaftStateMachine stateMachine,
+        IRaftTransport transport,
+        RaftOptions options,
+        Random random,
+        ILogger logger)
+    {
+        Group = data.Group ?? throw new ArgumentException($"Raft peer '{store.Peer}' belongs to no group.", nameof(data));
+        _store = store;
+        _stateMachine = stateMachine;
+        _transport = transport;
+        _options = options;
+        _logger = logger;
+        var config = new RaftConfig
+        {
+            SelfId = SelfId(store.Peer, Group),
+            PeerIds = Group.PeerIds,
+            ElectionTicks = options.ElectionTicks,
+            HeartbeatTicks = options.HeartbeatTicks,
+            MaxEntriesPerAppend = options.MaxEntriesPerAppend,
+            MaxInflightAppends = options.MaxInflightAppends,
+            PreVote = options.PreVote,
+            CheckQuorum = options.CheckQuorum,
+            LeaderNoOp = options.LeaderNoOp,
+        };
+        if (data.Snapshot is { } snapshot)
+        {
+            stateMachine.Restore(snapshot.LastIncludedIndex, snapshot.Data);
+        }
+
+        Node = new RaftNode(config, random, data.HardState, data.Snapshot, data.Entries);
+        LogStarted(logger, Key, Node.CurrentTerm, Node.LastIndex, Node.LastIncludedIndex, store.Incarnation);
+    }
+
+    public RaftGroupConfig Group { get; }
+
+    /// <summary>The core; hosts read it, and only this class drives it.</summary>
+    public RaftNode Node { get; }
+
+    public string Key => _store.Peer;
+
+    public long Incarnation => _store.Incarnation;
+
+    /// <summary>Set once the peer stopped acting: it sends, acknowledges and applies nothing more.</summary>
+    public bool IsStopped { get; private set; }
+
+    /// <summary>Called once when the peer stops on its own (superseded, or its storage failed): the host drops it.</summary>
+    public Action<Exception>? Stopped { get; set; }
+
+    /// <summary>Sees every Ready as it is taken from the core (the simulator checks its invariants on them).</summary>
+    public Action<Ready>? ReadyTaken { get; set; }
+
+    /// <summary>The peer id within its group, from its key <c>group/peer</c>.</summary>
+    public static string SelfId(string key, RaftGroupConfig group) => key[(group.Name.Length + 1)..];
+
+    public void Tick()
+    {
+        if (!IsStopped)
+        {
+            Node.Tick();
+            Pump();
+        }
+    }
+
+    public void Deliver(IReadOnlyList<RaftMessage> messages)
+    {
+        if (IsStopped)
+        {
+            return;
+        }
+
+        foreach (var message in messages)
+        {
+            Node.Step(message);
+        }
+
+        Pump();
+    }
+
+    /// <summary>Start(command): as leader, appends it and says where; elsewhere rejects it with a hint.</summary>
+    public ProposeResult Start(byte[] command)
+    {
+        if (IsStopped)
+        {
+            return new ProposeResult(false, 0, Node.CurrentTerm, null);
+        }
+
+        var result = Node.Propose(command);
+        Pump();
+        return result;
+    }
+
+    /// <summary>Appends the command as leader and completes with the state machine's result once it is applied here.</summary>
+    /// <exception cref="NotLeaderException">This peer is not the leader (thrown at once).</exception>
+    public Task<byte[]> ExecuteAsync(byte[] command)
+    {
+        var result = IsStopped ? default : Node.Propose(command);
+        if (!result.Accepted)
+        {
+            throw new NotLeaderException(Key, IsStopped ? null : result.LeaderHint);
+        }
+
+        // A leader reuses an index only after its own earlier entry there was cut away (it lost leadership and
+        // took a newer leader's log): that command can no longer commit.
+        if (_waiters.Remove(result.Index, out var replaced))
+        {
+            replaced.Completion.TrySetException(new LeadershipLostException(
+                $"Raft peer '{Key}': the entry at index {result.Index} of term {replaced.Term} was replaced by one of term {result.Term}."));
+        }
+
+        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters[result.Index] = (result.Term, waiter);
+        Pump();
+        return waiter.Task;
+    }
+
+    /// <summary>Stops the peer if another activation claimed it (a follower taking empty heartbeats writes nothing).</summary>
+    public async Task CheckOwnershipAsync()
+    {
+        if (!IsStopped && !await _store.IsStillOwnerAsync() && !IsStopped)
+        {
+            Fail(new RaftStorageFencedException(Key, Incarnation));
+        }
+    }
+
+    /// <summary>From now on the peer sends, acknowledges and applies nothing; waiting callers learn why.</summary>
+    public void Stop(string why)
+    {
+        if (!IsStopped)
+        {
+            IsStopped = true;
+            FailWaitersUpTo(long.MaxValue, why);
+        }
+    }
+
+    private void Pump()
+    {
+        if (!_pumping && !IsStopped && Node.HasReady)
+        {
+            _ = PumpAsync();
+        }
+    }
+
+    /// <summary>The Ready loop: persist, send (acknowledgements only once durable), apply, advance.</summary>
+    private async Task PumpAsync()
+    {
+        _pumping = true;
+        try
+        {
+            while (!IsStopped && Node.HasReady)
+            {
+                var ready = Node.GetReady();
+                ReadyTaken?.Invoke(ready);
+                Send(ready.Messages);
+                if (ready.MustPersist)
+                {
+                    await _store.SaveAsync(ready);
+                    if (IsStopped)
+                    {
+                        return;
+                    }
+                }
+
+                Send(ready.MessagesAfterPersist);
+                Apply(ready);
+                Node.Advance(ready);
+                MaybeSnapshot();
+            }
+        }
+        catch (Exception exception)
+        {
+            // The core cannot take a Ready back: the peer must restart from what storage holds.
+            Fail(exception);
+        }
+        finally
+        {
+            _pumping = false;
+        }
+    }
+
+    private void Send(IReadOnlyList<RaftMessage> messages)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var batch in messages.GroupBy(m => m.To))
+        {
+            _transport.Send(batch.Key, [.. batch]);
+        }
+    }
+
+    private void Apply(Ready ready)
+    {
+        if (ready.SnapshotToApply is { } snapshot)
+        {
+            try
+            {
+                _stateMachine.Restore(snapshot.LastIncludedIndex, snapshot.Data);
+            }
+            catch (Exception exception)
+            {
+                throw new InvalidOperationException($"Raft peer '{Key}': the state machine '{Group.StateMachine}' could not restore the snapshot at index {snapshot.LastIncludedIndex}.", exception);
+            }
+
+            FailWaitersUpTo(snapshot.LastIncludedIndex, "was covered by a snapshot from the leader");
+        }
+
+        foreach (var entry in ready.CommittedEntries)
+        {
+            var outcome = ApplyEntry(entry);
+            if (_waiters.Remove(entry.Index, out var waiter))
+            {
+                if (waiter.Term != entry.Term)
+                {
+                    // Another leader's entry at our index means ours was overwritten and never committed.
+                    waiter.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}': the entry at index {entry.Index} of term {waiter.Term} was replaced by one of term {entry.Term}."));
+                }
+                else if (outcome.Failure is { } failure)
+                {
+                    waiter.Completion.TrySetException(new RaftCommandFailedException(Key, entry.Index, failure.Message));
+                }
+                else
+                {
+                    waiter.Completion.TrySetResult(outcome.Result);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies one committed entry. A state machine that throws has failed this command deterministically (the
+    /// contract of <see cref="IRaftStateMachine"/>): every peer fails it alike and changes nothing, so the peer
+    /// reports it to the caller and goes on, rather than stopping the whole group on one bad command.
+    /// </summary>
+    private (byte[] Result, Exception? Failure) ApplyEntry(LogEntry entry)
+    {
+        try
+        {
+            if (entry.Kind == LogEntryKind.NoOp)
+            {
+                _stateMachine.ApplyNoOp(entry.Index);
+                return ([], null);
+            }
+
+            _appliedBytesSinceSnapshot += entry.Command.Length;
+            return (_stateMachine.Apply(entry.Index, entry.Command), null);
+        }
+        catch (Exception exception)
+        {
+            LogApplyFailed(_logger, exception, Key, Group.StateMachine, entry.Index);
+            return ([], exception);
+        }
+    }
+
+    /// <summary>Compacts the log once enough entries, or bytes, were applied since the last snapshot (§7).</summary>
+    private void MaybeSnapshot()
+    {
+        var entries = Node.LastApplied - Node.LastIncludedIndex;
+        if (entries <= 0
+            || !((_options.SnapshotEveryEntries > 0 && entries >= _options.SnapshotEveryEntries)
+                || (_options.SnapshotAfterBytes > 0 && _appliedBytesSinceSnapshot >= _options.SnapshotAfterBytes)))
+        {
+            return;
+        }
+
+        byte[] data;
+        try
+        {
+            data = _stateMachine.TakeSnapshot();
+        }
+        catch (Exception exception)
+        {
+            // Keep the log; the next threshold tries again.
+            LogSnapshotFailed(_logger, exception, Key, Group.StateMachine, Node.LastApplied);
+            _appliedBytesSinceSnapshot = 0;
+            return;
+        }
+
+        Node.Snapshot(Node.LastApplied, data);
+        _appliedBytesSinceSnapshot = 0;
+    }
+
+    private void FailWaitersUpTo(long index, string why)
+    {
+        foreach (var waiting in _waiters.Keys.Where(i => i <= index).ToList())
+        {
+            _waiters.Remove(waiting, out var waiter);
+            waiter.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}': the command at index {waiting} {why}; its fate is unknown."));
+        }
+    }
+
+    private void Fail(Exception exception)
+    {
+        if (IsStopped)
+        {
+            return;
+        }
+
+        if (exception is RaftStorageFencedException)
+        {
+            LogSuperseded(_logger, Key, Incarnation);
+        }
+        else
+        {
+            LogFailed(_logger, exception, Key);
+        }
+
+        Stop("cannot be followed: this activation stopped");
+        Stopped?.Invoke(exception);
+    }
+}

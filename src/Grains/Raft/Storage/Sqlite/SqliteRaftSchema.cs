@@ -1,0 +1,72 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace RaftOrleans.Grains.Raft.Storage.Sqlite;
+
+/// <summary>
+/// The tables of the Raft store and how connections to it are opened. One row per peer (owner, group, term and
+/// vote), one per snapshot, one per log entry: an append inserts rows, a truncation or compaction deletes a
+/// range, so no write rewrites what it does not change.
+/// </summary>
+internal static class SqliteRaftSchema
+{
+    public const string Create =
+        """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS raft_peer (
+            id          INTEGER PRIMARY KEY,
+            service_id  TEXT    NOT NULL,
+            peer        TEXT    NOT NULL,
+            incarnation INTEGER NOT NULL,
+            grp         BLOB,
+            term        INTEGER NOT NULL,
+            voted_for   TEXT,
+            UNIQUE (service_id, peer));
+        CREATE TABLE IF NOT EXISTS raft_snapshot (
+            peer_id INTEGER PRIMARY KEY,
+            idx     INTEGER NOT NULL,
+            term    INTEGER NOT NULL,
+            data    BLOB    NOT NULL);
+        CREATE TABLE IF NOT EXISTS raft_entry (
+            peer_id INTEGER NOT NULL,
+            idx     INTEGER NOT NULL,
+            term    INTEGER NOT NULL,
+            kind    INTEGER NOT NULL,
+            command BLOB    NOT NULL,
+            PRIMARY KEY (peer_id, idx)) WITHOUT ROWID;
+        """;
+
+    public static string ConnectionString(string path, bool pooled) => new SqliteConnectionStringBuilder
+    {
+        DataSource = Path.GetFullPath(path),
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = pooled,
+    }.ToString();
+
+    /// <summary>
+    /// Opens a connection whose commits are on disk when they return (WAL, synchronous=FULL). The writer waits for
+    /// other processes' locks itself, so its connection gets no busy timeout; readers rarely wait at all in WAL mode.
+    /// </summary>
+    public static SqliteConnection Open(string connectionString, TimeSpan busyTimeout)
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>
+    /// Runs transaction control directly on the connection's handle: Microsoft.Data.Sqlite's own transactions
+    /// would retry a busy lock with its fixed sleeps, and require every command to name its transaction.
+    /// </summary>
+    public static void Execute(SqliteConnection connection, string sql)
+    {
+        var rc = raw.sqlite3_exec(connection.Handle, sql);
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new SqliteException($"Raft storage: {sql} failed: {raw.sqlite3_errmsg(connection.Handle).utf8_to_string()}", rc);
+        }
+    }
+}
