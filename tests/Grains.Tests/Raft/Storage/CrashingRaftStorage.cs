@@ -1,0 +1,30 @@
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Grains.Raft.Storage;
+
+namespace RaftOrleans.Grains.Tests.Raft.Storage;
+
+/// <summary>
+/// A store whose each write is one indivisible call (Redis scripts, the memory store): a crash can strike before
+/// the call or after it, before its caller learns it succeeded.
+/// </summary>
+public sealed class CrashingRaftStorage(IRaftStorage inner, CrashPlan plan) : IRaftStorage
+{
+    public async Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join)
+    {
+        plan.Reach();
+        var data = await inner.ClaimAsync(peer, join);
+        plan.Reach();
+        return data;
+    }
+
+    public async Task SaveAsync(string peer, long incarnation, RaftPeerWrite write)
+    {
+        plan.Reach();
+        await inner.SaveAsync(peer, incarnation, write);
+        plan.Reach();
+    }
+
+    public Task<long> ReadIncarnationAsync(string peer) => inner.ReadIncarnationAsync(peer);
+
+    public Task<RaftPeerData> ReadAsync(string peer) => inner.ReadAsync(peer);
+}

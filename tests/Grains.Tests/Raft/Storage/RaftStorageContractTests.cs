@@ -1,0 +1,89 @@
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Grains.Raft.Storage;
+using RaftOrleans.Raft.Core;
+
+namespace RaftOrleans.Grains.Tests.Raft.Storage;
+
+/// <summary>What every store promises about claims, fencing and reads (SQLite, Redis, memory alike).</summary>
+public sealed class RaftStorageContractTests
+{
+    public static TheoryData<string> Stores => ["sqlite", "memory", "redis"];
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task APeerNeverClaimed_ReadsEmpty_AndAClaimWithoutAGroupCreatesNothing(string kind)
+    {
+        using var under = StoreUnderTest.Create(kind);
+        var storage = under.Open();
+        var peer = NewPeer();
+
+        Assert.Equal(0, (await storage.ClaimAsync(peer, join: null)).Incarnation);
+        Assert.Equal(0, await storage.ReadIncarnationAsync(peer));
+        Assert.Null((await storage.ReadAsync(peer)).Group);
+        await under.CloseAsync(storage);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task EachClaim_BumpsTheIncarnation_AndKeepsTheFirstGroup(string kind)
+    {
+        using var under = StoreUnderTest.Create(kind);
+        var storage = under.Open();
+        var peer = NewPeer();
+        var first = await storage.ClaimAsync(peer, Group(peer, "recorder"));
+        var second = await storage.ClaimAsync(peer, Group(peer, "other"));
+        var third = await storage.ClaimAsync(peer, join: null);
+
+        Assert.Equal([1L, 2, 3], [first.Incarnation, second.Incarnation, third.Incarnation]);
+        Assert.Equal("recorder", third.Group?.StateMachine);
+        Assert.Equal(["p0", "p1", "p2"], third.Group?.PeerIds);
+        Assert.Equal(3, await storage.ReadIncarnationAsync(peer));
+        await under.CloseAsync(storage);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task ASaveOfAnOlderIncarnation_IsFenced_AndChangesNothing(string kind)
+    {
+        using var under = StoreUnderTest.Create(kind);
+        var storage = under.Open();
+        var peer = NewPeer();
+        var older = await storage.ClaimAsync(peer, Group(peer, "recorder"));
+        await storage.SaveAsync(peer, older.Incarnation, new RaftPeerWrite(new HardState(1, "p1"), null, null, [new LogEntry(1, 1, [1])]));
+        var newer = await storage.ClaimAsync(peer, join: null);
+
+        var write = new RaftPeerWrite(new HardState(2, null), new RaftSnapshot(1, 1, [9]), 1, [new LogEntry(2, 2, [2])]);
+        var fenced = await Assert.ThrowsAsync<RaftStorageFencedException>(() => storage.SaveAsync(peer, older.Incarnation, write));
+        Assert.Equal(older.Incarnation, fenced.Incarnation);
+        Assert.Equal(StoredState.Describe(newer), StoredState.Describe(await storage.ReadAsync(peer)));
+        await under.CloseAsync(storage);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task ASave_AppliesSnapshotTruncationEntriesAndHardStateInThatOrder(string kind)
+    {
+        using var under = StoreUnderTest.Create(kind);
+        var storage = under.Open();
+        var peer = NewPeer();
+        var incarnation = (await storage.ClaimAsync(peer, Group(peer, "recorder"))).Incarnation;
+        var log = Enumerable.Range(1, 10).Select(i => new LogEntry(i, 1, [(byte)i])).ToArray();
+        await storage.SaveAsync(peer, incarnation, new RaftPeerWrite(new HardState(1, "p1"), null, null, log));
+
+        // Snapshot at 4 drops 1..4; the cut at 8 drops 8..10; 8..9 come back in term 2; the vote is cleared.
+        var write = new RaftPeerWrite(new HardState(2, null), new RaftSnapshot(4, 1, [4, 4]), 8, [new LogEntry(8, 2, [80]), new LogEntry(9, 2, [90, 91], LogEntryKind.NoOp)]);
+        await storage.SaveAsync(peer, incarnation, write);
+        await under.CloseAsync(storage);
+
+        var reopened = under.Open();
+        var stored = RaftPeerDataValidator.Validate(peer, await reopened.ReadAsync(peer));
+        Assert.Equal(
+            $"incarnation 1, group {peer[..^3]}, term 2, vote -, snapshot 4@1 [0404], log 5@1:05 6@1:06 7@1:07 8@2:50 9@2n:5A5B",
+            StoredState.Describe(stored));
+        await under.CloseAsync(reopened);
+    }
+
+    private static string NewPeer() => $"contract{Guid.NewGuid():N}/p0";
+
+    private static RaftGroupConfig Group(string peer, string stateMachine) => new(peer[..^3], ["p0", "p1", "p2"], stateMachine);
+}
