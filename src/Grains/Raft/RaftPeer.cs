@@ -76,6 +76,9 @@ internal sealed partial class RaftPeer
 
     public long Incarnation => _store.Incarnation;
 
+    /// <summary>No Ready is being carried out: what storage holds is all the core handed out.</summary>
+    public bool IsIdle => !_pumping;
+
     /// <summary>Set once the peer stopped acting: it sends, acknowledges and applies nothing more.</summary>
     public bool IsStopped { get; private set; }
 

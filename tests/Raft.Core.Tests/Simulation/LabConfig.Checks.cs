@@ -20,7 +20,7 @@ public sealed partial class LabConfig
     {
         CheckTimeout();
         Result = new ScenarioResult(
-            _testName, (Sim.Now - _t0) / 1000.0, N, RpcTotal - _rpcs0, BytesTotal - _bytes0, MaxIndex - _maxIndex0);
+            _testName, (Sim.Now - _t0) / 1000.0, N, RpcTotal - _rpcs0, BytesTotal - _bytes0, MaxIndex - _maxIndex0, InjectedCrashes);
         Log($"  ... Passed --  {Result.Seconds:F1}  {N}  {Result.Rpcs}  {Result.Bytes}  {Result.Commits}" +
             $"   ({Sim.Events} events, {InvariantChecks} invariant checks)");
         return Result;
@@ -263,5 +263,5 @@ public sealed partial class LabConfig
     }
 
     /// <summary>Largest persisted raft state (hard state + log, not the snapshot) over all servers.</summary>
-    public long MaxRaftStateSize() => Servers.Max(s => s.Persister.RaftStateSize);
+    public long MaxRaftStateSize() => Servers.Max(RaftStateSize);
 }

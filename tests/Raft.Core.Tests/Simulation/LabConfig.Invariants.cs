@@ -53,7 +53,7 @@ public sealed partial class LabConfig
         {
             var e = ready.Entries[k];
             var prevTerm = k > 0 ? ready.Entries[k - 1].Term : node.TermAt(e.Index - 1) ?? -1;
-            var value = e.Kind == LogEntryKind.NoOp ? "<noop>" : Encoding.UTF8.GetString(e.Command);
+            var value = e.Kind == LogEntryKind.NoOp ? NoOpValue : Encoding.UTF8.GetString(e.Command);
             if (_entryRegistry.TryGetValue((e.Index, e.Term), out var known))
             {
                 if (known.Value != value || (known.PrevTerm != prevTerm && prevTerm != -1 && known.PrevTerm != -1))
@@ -93,15 +93,17 @@ public sealed partial class LabConfig
         var server = Servers[i];
 
         // The Ready contract: what the host persisted matches the core's log end and hard state.
-        var p = server.Persister;
-        if (p.HardState.CurrentTerm != node.CurrentTerm || p.HardState.VotedFor != node.VotedFor)
+        if (Persisted(server) is var (hard, lastIndex))
         {
-            throw Fail($"server {i} persisted ({p.HardState.CurrentTerm}, {p.HardState.VotedFor}) != core ({node.CurrentTerm}, {node.VotedFor})");
-        }
+            if (hard.CurrentTerm != node.CurrentTerm || hard.VotedFor != node.VotedFor)
+            {
+                throw Fail($"server {i} persisted ({hard.CurrentTerm}, {hard.VotedFor}) != core ({node.CurrentTerm}, {node.VotedFor})");
+            }
 
-        if (p.LastIndex != node.LastIndex)
-        {
-            throw Fail($"server {i} persisted log ends at {p.LastIndex}, core log at {node.LastIndex}");
+            if (lastIndex != node.LastIndex)
+            {
+                throw Fail($"server {i} persisted log ends at {lastIndex}, core log at {node.LastIndex}");
+            }
         }
 
         if (!state.IsLeader)

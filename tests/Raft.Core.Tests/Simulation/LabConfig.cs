@@ -95,47 +95,19 @@ public sealed partial class LabConfig
     public void Crash1(int i)
     {
         Disconnect(i);
-        var server = Servers[i];
-        server.Incarnation++;
-        server.Node = null;
-        server.DrainScheduled = false;
-        server.Persisting = false;
-        server.Inbox.Clear();
-
-        // The killed incarnation can never write again: it no longer exists, and the slot gets a fresh copy.
-        server.Persister = server.Persister.Copy();
+        Kill(i);
     }
 
     /// <summary>start1: (crash and) start a fresh incarnation from a copy of the persisted state; not connected.</summary>
     public void Start1(int i)
     {
         Crash1(i);
-        var server = Servers[i];
-        server.Persister = server.Persister.Copy();
-        var p = server.Persister;
-        var config = new RaftConfig
-        {
-            SelfId = server.Id,
-            PeerIds = PeerIds,
-            ElectionTicks = LabTiming.ElectionTicks,
-            HeartbeatTicks = LabTiming.HeartbeatTicks,
-            MaxEntriesPerAppend = _options.MaxEntriesPerAppend,
-            MaxInflightAppends = _options.MaxInflightAppends,
-            PreVote = _options.PreVote,
-            CheckQuorum = _options.CheckQuorum,
-            LeaderNoOp = _options.LeaderNoOp,
-        };
-        var random = new Random(unchecked((Seed * 1_000_003) + (i * 7919) + (server.Incarnation * 104_729)));
-        server.Node = new RaftNode(config, random, p.HardState, p.Snapshot, p.Log);
-        server.ApplierLastApplied = 0;
-        server.LastSeen = (server.Node.CurrentTerm, false);
-        var incarnation = server.Incarnation;
-        Sim.After(_netRng.Next(LabTiming.TickMs), () => TickLoop(i, incarnation));
+        Boot(i);
     }
 
-    public void Connect(int i) => Servers[i].Connected = true;
+    public void Connect(int i) => Servers[i].Connected = Servers[i].WantConnected = true;
 
-    public void Disconnect(int i) => Servers[i].Connected = false;
+    public void Disconnect(int i) => Servers[i].Connected = Servers[i].WantConnected = false;
 
     public bool IsAlive(int i) => Servers[i].Node is not null;
 
@@ -148,14 +120,80 @@ public sealed partial class LabConfig
     /// <summary>Start(command) on server i, directly (not through the network), as the tester does.</summary>
     public (long Index, long Term, bool Ok) Start(int i, string command)
     {
-        var node = Servers[i].Node ?? throw Fail($"Start on dead server {i}");
-        var result = node.Propose(Encoding.UTF8.GetBytes(command));
+        var server = Servers[i];
+        if (server.Node is not { } node)
+        {
+            // A server the harness crashed at a save is down for a moment: it is not the leader.
+            return server.CrashedAtSave ? (0, 0, false) : throw Fail($"Start on dead server {i}");
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(command);
+        if (server.Peer is { } peer)
+        {
+            var started = peer.Start(bytes);
+            CheckPeer(i, peer);
+            return (started.Index, started.Term, started.Accepted);
+        }
+
+        var result = node.Propose(bytes);
         if (result.Accepted)
         {
             ScheduleDrain(i);
         }
 
         return (result.Index, result.Term, result.Accepted);
+    }
+
+    /// <summary>Ends the server's incarnation; its storage stays. Returns the incarnation number that follows.</summary>
+    private int Kill(int i)
+    {
+        var server = Servers[i];
+        server.Incarnation++;
+        server.Node = null;
+        server.Peer?.Stop("the server crashed");
+        server.Peer = null;
+        server.DrainScheduled = false;
+        server.Persisting = false;
+        server.Inbox.Clear();
+
+        // The killed incarnation can never write again: it no longer exists, and the slot gets a fresh copy.
+        server.Persister = server.Persister.Copy();
+        return server.Incarnation;
+    }
+
+    /// <summary>Starts a fresh incarnation of a dead server from what its storage holds.</summary>
+    private void Boot(int i)
+    {
+        var server = Servers[i];
+        server.CrashedAtSave = false;
+        var random = new Random(unchecked((Seed * 1_000_003) + (i * 7919) + (server.Incarnation * 104_729)));
+        if (_options.Host == LabHost.Peer)
+        {
+            BootPeer(i, random);
+        }
+        else
+        {
+            server.Persister = server.Persister.Copy();
+            var p = server.Persister;
+            var config = new RaftConfig
+            {
+                SelfId = server.Id,
+                PeerIds = PeerIds,
+                ElectionTicks = LabTiming.ElectionTicks,
+                HeartbeatTicks = LabTiming.HeartbeatTicks,
+                MaxEntriesPerAppend = _options.MaxEntriesPerAppend,
+                MaxInflightAppends = _options.MaxInflightAppends,
+                PreVote = _options.PreVote,
+                CheckQuorum = _options.CheckQuorum,
+                LeaderNoOp = _options.LeaderNoOp,
+            };
+            server.Node = new RaftNode(config, random, p.HardState, p.Snapshot, p.Log);
+        }
+
+        server.ApplierLastApplied = 0;
+        server.LastSeen = (server.Node!.CurrentTerm, false);
+        var incarnation = server.Incarnation;
+        Sim.After(_netRng.Next(LabTiming.TickMs), () => TickLoop(i, incarnation));
     }
 
     public static string Cmd(long value) => value.ToString(CultureInfo.InvariantCulture);
@@ -169,11 +207,20 @@ public sealed partial class LabConfig
         }
 
         var node = server.Node;
-        RunOrQueue(i, () =>
+        if (server.Peer is { } peer)
         {
-            Guard(node.Tick);
-            Drain(i, null);
-        });
+            Guard(peer.Tick);
+            CheckPeer(i, peer);
+        }
+        else
+        {
+            RunOrQueue(i, () =>
+            {
+                Guard(node.Tick);
+                Drain(i, null);
+            });
+        }
+
         Sim.After(LabTiming.TickMs, () => TickLoop(i, incarnation));
     }
 
@@ -303,41 +350,49 @@ public sealed partial class LabConfig
         Guard(() => node.Advance(ready));
     }
 
-    private void ApplySnapshot(int i, RaftSnapshot snapshot)
+    private void ApplySnapshot(int i, RaftSnapshot snapshot) =>
+        ApplySnapshotValue(i, snapshot.LastIncludedIndex, Encoding.UTF8.GetString(snapshot.Data));
+
+    private void ApplySnapshotValue(int i, long index, string value)
     {
-        var value = Encoding.UTF8.GetString(snapshot.Data);
-        CheckAgreement(i, snapshot.LastIncludedIndex, value);
+        CheckAgreement(i, index, value);
 
         // CondInstallSnapshot always accepts a newer snapshot: the history becomes {index: value}.
         SnapshotsInstalled++;
-        _logs[i] = new Dictionary<long, string> { [snapshot.LastIncludedIndex] = value };
-        Servers[i].ApplierLastApplied = snapshot.LastIncludedIndex;
-        RecordCommitted(snapshot.LastIncludedIndex, value, term: null);
+        _logs[i] = new Dictionary<long, string> { [index] = value };
+        Servers[i].ApplierLastApplied = index;
+        RecordCommitted(index, value, term: null);
     }
 
     private void ApplyEntry(int i, RaftNode node, LogEntry entry)
     {
-        var server = Servers[i];
-        var value = entry.Kind == LogEntryKind.NoOp ? "<noop>" : Encoding.UTF8.GetString(entry.Command);
-        if (SnapshotMode && entry.Index <= server.ApplierLastApplied)
-        {
-            return;
-        }
-
-        CheckAgreement(i, entry.Index, value);
-        if (entry.Index > 1 && !_logs[i].ContainsKey(entry.Index - 1))
-        {
-            throw Fail($"server {i} apply out of order {entry.Index}");
-        }
-
-        _logs[i][entry.Index] = value;
-        MaxIndex = Math.Max(MaxIndex, entry.Index);
-        RecordCommitted(entry.Index, value, entry.Term);
-        server.ApplierLastApplied = entry.Index;
-        if (SnapshotMode && (entry.Index + 1) % 10 == 0)
+        var value = entry.Kind == LogEntryKind.NoOp ? NoOpValue : Encoding.UTF8.GetString(entry.Command);
+        if (ApplyValue(i, entry.Index, value, entry.Term) && SnapshotMode && (entry.Index + 1) % 10 == 0)
         {
             Guard(() => node.Snapshot(entry.Index, Encoding.UTF8.GetBytes(value)));
         }
+    }
+
+    /// <summary>The lab's applier: checks and records one applied value; false when the applier skips it.</summary>
+    private bool ApplyValue(int i, long index, string value, long? term)
+    {
+        var server = Servers[i];
+        if (SnapshotMode && index <= server.ApplierLastApplied)
+        {
+            return false;
+        }
+
+        CheckAgreement(i, index, value);
+        if (index > 1 && !_logs[i].ContainsKey(index - 1))
+        {
+            throw Fail($"server {i} apply out of order {index}");
+        }
+
+        _logs[i][index] = value;
+        MaxIndex = Math.Max(MaxIndex, index);
+        RecordCommitted(index, value, term);
+        server.ApplierLastApplied = index;
+        return true;
     }
 
     /// <summary>State-machine safety: no server applies a different value at an index.</summary>

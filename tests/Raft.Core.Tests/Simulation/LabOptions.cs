@@ -14,5 +14,25 @@ public sealed record LabOptions
 
     public int MaxEntriesPerAppend { get; init; } = 64;
 
+    public LabHost Host { get; init; } = LabHost.Core;
+
+    /// <summary>
+    /// <see cref="LabHost.Peer"/> only: the chance that a save crashes its server, half the time before the write
+    /// lands and half right after it (before the peer hears back); the server restarts 5–50 ms later.
+    /// </summary>
+    public double CrashPerSave { get; init; }
+
+    /// <summary>
+    /// A broken store, to show the harness catches one: a save that crashes before it lands leaves a torn write
+    /// behind (the hard state and the new entries, without the truncation or snapshot that came with them).
+    /// </summary>
+    public bool TornWrites { get; init; }
+
     public static LabOptions Lab { get; } = new();
+
+    /// <summary>The lab's options on the production peer, without injected crashes.</summary>
+    public static LabOptions Peer { get; } = new() { Host = LabHost.Peer };
+
+    /// <summary>The production peer with a crash at about one save in 200.</summary>
+    public static LabOptions PeerWithCrashes { get; } = new() { Host = LabHost.Peer, CrashPerSave = 0.005 };
 }

@@ -13,8 +13,23 @@ public sealed class SimServer
 
     public string Id { get; }
 
-    /// <summary>The running peer, or null while crashed.</summary>
+    /// <summary>The running peer's core, or null while crashed.</summary>
     public RaftNode? Node { get; set; }
+
+    /// <summary><see cref="LabHost.Peer"/>: the production peer hosting <see cref="Node"/>.</summary>
+    internal RaftOrleans.Grains.Raft.RaftPeer? Peer { get; set; }
+
+    /// <summary><see cref="LabHost.Peer"/>: the server's durable store, kept across crashes.</summary>
+    public SimRaftStorage? Storage { get; set; }
+
+    /// <summary><see cref="LabHost.Peer"/>: terms of the entries handed out for applying, by index.</summary>
+    public Dictionary<long, long> CommitTerms { get; } = [];
+
+    /// <summary>Down because the harness crashed it at a save; it boots again by itself.</summary>
+    public bool CrashedAtSave { get; set; }
+
+    /// <summary>Where the scenario wants the server (connected or not): an injected crash does not change it.</summary>
+    public bool WantConnected { get; set; }
 
     /// <summary>Bumped on every crash and restart: messages and timers of an older incarnation are dropped.</summary>
     public int Incarnation { get; set; }

@@ -11,7 +11,9 @@ namespace RaftOrleans.Raft.Core.Tests.Soak;
 /// </summary>
 public static class SoakScenario
 {
-    public static ScenarioResult Run(int seed)
+    /// <param name="host">With <see cref="LabHost.Peer"/>, saves also crash their server now and then, until the heal.</param>
+    /// <param name="tornWrites">The harness's own check: a broken store (<see cref="LabOptions.TornWrites"/>).</param>
+    public static ScenarioResult Run(int seed, LabHost host = LabHost.Core, bool tornWrites = false)
     {
         var rng = new Random(seed);
         var n = rng.Next(2) == 0 ? 3 : 5;
@@ -23,6 +25,9 @@ public static class SoakScenario
             LeaderNoOp = rng.Next(2) == 0,
             MaxInflightAppends = 1 + rng.Next(4),
             MaxEntriesPerAppend = 1 + rng.Next(64),
+            Host = host,
+            CrashPerSave = host == LabHost.Peer ? 0.002 + (rng.NextDouble() * 0.02) : 0,
+            TornWrites = tornWrites,
         };
         var snapshot = rng.Next(3) == 0;
         var cfg = new LabConfig(n, rng.Next(2) == 0, snapshot, seed, null, options);
@@ -89,6 +94,7 @@ public static class SoakScenario
         }
 
         // Heal everything and require progress.
+        cfg.CrashAtSaves = false;
         cfg.Unreliable = false;
         cfg.LongReordering = false;
         for (var i = 0; i < n; i++)

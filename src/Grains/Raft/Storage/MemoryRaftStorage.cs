@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Raft.Core;
 
@@ -46,18 +47,19 @@ public sealed class MemoryRaftStorage : IRaftStorage
                 return Task.FromException(new RaftStorageFencedException(peer, incarnation));
             }
 
+            var entries = slot.Entries;
             if (write.Snapshot is { } snapshot)
             {
                 slot.Snapshot = snapshot;
-                slot.Entries.RemoveAll(e => e.Index <= snapshot.LastIncludedIndex);
+                entries = entries.RemoveAll(e => e.Index <= snapshot.LastIncludedIndex);
             }
 
             if (write.TruncateFrom is { } from)
             {
-                slot.Entries.RemoveAll(e => e.Index >= from);
+                entries = entries.RemoveAll(e => e.Index >= from);
             }
 
-            slot.Entries.AddRange(write.Entries);
+            slot.Entries = entries.AddRange(write.Entries);
             slot.HardState = write.HardState ?? slot.HardState;
         }
 
@@ -101,8 +103,9 @@ public sealed class MemoryRaftStorage : IRaftStorage
 
         public RaftSnapshot? Snapshot { get; set; }
 
-        public List<LogEntry> Entries { get; } = [];
+        /// <summary>Immutable, so a read hands it out without copying and later saves cannot change it.</summary>
+        public ImmutableList<LogEntry> Entries { get; set; } = [];
 
-        public RaftPeerData ToData() => new(Incarnation, Group, HardState, Snapshot, [.. Entries]);
+        public RaftPeerData ToData() => new(Incarnation, Group, HardState, Snapshot, Entries);
     }
 }
