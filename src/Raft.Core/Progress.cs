@@ -23,10 +23,26 @@ internal sealed class Progress
     /// <summary>Ticks since the last response of the follower, to fall back from Replicate to Probe.</summary>
     public int TicksSinceResponse { get; set; }
 
+    /// <summary>In Snapshot: the index of the snapshot sent, which an answer must reach to end the state.</summary>
+    public long PendingSnapshot { get; private set; }
+
+    /// <summary>In Snapshot: ticks since the snapshot was sent.</summary>
+    public int SnapshotTicks { get; set; }
+
     public void BecomeProbe()
     {
         State = ProgressState.Probe;
         Next = Match + 1;
+        ProbeSent = false;
+        Inflight.Clear();
+    }
+
+    public void BecomeSnapshot(long index)
+    {
+        State = ProgressState.Snapshot;
+        PendingSnapshot = index;
+        SnapshotTicks = 0;
+        Next = Math.Max(Next, index + 1);
         ProbeSent = false;
         Inflight.Clear();
     }

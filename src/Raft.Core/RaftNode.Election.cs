@@ -171,6 +171,11 @@ public sealed partial class RaftNode
                 // No answer for a whole election timeout: stop streaming to a follower that may be dead.
                 pr.BecomeProbe();
             }
+            else if (pr.State == ProgressState.Snapshot && ++pr.SnapshotTicks >= _config.ElectionTicks)
+            {
+                // The snapshot or its answer may be lost: from Probe, the next heartbeat sends it again.
+                pr.BecomeProbe();
+            }
         }
 
         if (_electionElapsed >= _config.ElectionTicks)

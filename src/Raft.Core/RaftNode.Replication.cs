@@ -41,11 +41,22 @@ public sealed partial class RaftNode
     /// Sends AppendEntries (or InstallSnapshot when the follower needs compacted entries) to one follower.
     /// A heartbeat always sends one message and carries entries when there are some (§5.2: heartbeats are
     /// AppendEntries). Otherwise: Probe state sends one message per heartbeat interval; Replicate state streams
-    /// batches of at most MaxEntriesPerAppend while fewer than MaxInflightAppends are unacknowledged.
+    /// batches of at most MaxEntriesPerAppend while fewer than MaxInflightAppends are unacknowledged; Snapshot
+    /// state sends only empty heartbeats, which keep the follower from campaigning while it installs.
     /// </summary>
     private void SendAppend(string peer, bool heartbeat)
     {
         var pr = _progress[peer];
+        if (pr.State == ProgressState.Snapshot)
+        {
+            if (heartbeat)
+            {
+                Send(new AppendEntriesRequest(Id, peer, CurrentTerm, _log.SnapshotIndex, _log.SnapshotTerm, [], CommitIndex));
+            }
+
+            return;
+        }
+
         if (pr.State == ProgressState.Probe)
         {
             if (pr.ProbeSent && !heartbeat)
@@ -86,15 +97,10 @@ public sealed partial class RaftNode
 
         if (prevTerm is null)
         {
-            // The follower needs entries we compacted: send the snapshot (§7) and wait for its answer in Probe state.
+            // The follower needs entries we compacted: send the snapshot (§7) and wait for its answer.
             var snapshot = _snapshot ?? throw new InvalidOperationException("Log compacted without a snapshot.");
             Send(new InstallSnapshotRequest(Id, peer, CurrentTerm, snapshot));
-            if (pr.State == ProgressState.Replicate)
-            {
-                pr.BecomeProbe();
-            }
-
-            pr.ProbeSent = true;
+            pr.BecomeSnapshot(snapshot.LastIncludedIndex);
             return;
         }
 
@@ -118,7 +124,18 @@ public sealed partial class RaftNode
             pr.Match = matchIndex;
         }
 
-        if (pr.State == ProgressState.Probe)
+        if (pr.State == ProgressState.Snapshot)
+        {
+            if (pr.Match < pr.PendingSnapshot)
+            {
+                // An answer to something older than the snapshot in flight: keep waiting for the snapshot's.
+                MaybeCommit();
+                return;
+            }
+
+            pr.BecomeReplicate();
+        }
+        else if (pr.State == ProgressState.Probe)
         {
             pr.BecomeReplicate();
         }
@@ -138,6 +155,12 @@ public sealed partial class RaftNode
     /// </summary>
     private void HandleAppendRejection(string peer, Progress pr, AppendEntriesResponse r)
     {
+        if (pr.State == ProgressState.Snapshot)
+        {
+            // The follower lacks the snapshot's prefix until it installs it: that is what is on its way.
+            return;
+        }
+
         var stale = pr.State == ProgressState.Replicate
             ? r.RejectedIndex <= pr.Match
             : r.RejectedIndex != pr.Next - 1;

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Grains.Raft;
+using RaftOrleans.Grains.Raft.StateMachines;
+using RaftOrleans.Grains.Raft.Storage;
+using RaftOrleans.Raft.Core;
+
+namespace RaftOrleans.Grains.Tests.Raft.Peers;
+
+/// <summary>
+/// One <see cref="RaftPeer"/> driven by hand, as its grain would drive it: the memory store (saves complete at
+/// once), a transport that only records, and the test playing every other peer.
+/// </summary>
+internal sealed class PeerUnderTest
+{
+    public PeerUnderTest(IRaftStateMachine stateMachine, params string[] peers)
+    {
+        var group = new RaftGroupConfig($"unit{Guid.NewGuid():N}"[..12], peers, "test");
+        var store = new RaftPeerStore(Storage, RaftGroupConfig.PeerKey(group.Name, peers[0]));
+        var data = store.ClaimAsync(group).GetAwaiter().GetResult();
+        var options = new RaftOptions { ElectionTicks = 10, HeartbeatTicks = 2, PreVote = false, CheckQuorum = false, LeaderNoOp = false, SnapshotEveryEntries = 0 };
+        Peer = new RaftPeer(store, data, stateMachine, new Recorder(Sent), options, new Random(3), NullLogger.Instance);
+    }
+
+    public MemoryRaftStorage Storage { get; } = new();
+
+    public RaftPeer Peer { get; }
+
+    public List<RaftMessage> Sent { get; } = [];
+
+    public RaftNode Node => Peer.Node;
+
+    /// <summary>Ticks until the peer campaigns, then grants it the votes of <paramref name="voters"/>.</summary>
+    public void WinElection(params string[] voters)
+    {
+        var term = Node.CurrentTerm;
+        for (var i = 0; i < 100 && Node.CurrentTerm == term; i++)
+        {
+            Peer.Tick();
+        }
+
+        Peer.Deliver([.. voters.Select(v => new RequestVoteResponse(v, Node.Id, Node.CurrentTerm, VoteGranted: true, PreVote: false))]);
+        Assert.True(Node.GetState().IsLeader, $"{Node.Id} did not become leader of term {Node.CurrentTerm}");
+    }
+
+    private sealed class Recorder(List<RaftMessage> sent) : IRaftTransport
+    {
+        public void Send(string to, RaftMessage[] messages) => sent.AddRange(messages);
+    }
+}
