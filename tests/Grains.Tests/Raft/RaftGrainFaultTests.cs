@@ -123,6 +123,22 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
         Assert.Equal(0, stored.HardState.CurrentTerm);
     }
 
+    [Fact]
+    public async Task AJoinWhoseClaimFailsWithAStorageError_LeavesThePeerOutside_AndARetryJoinsIt()
+    {
+        await using var t = new RaftGroupTester(fixture.Cluster, 3, "joinfault");
+        FaultyRaftStorage.FailNextJoins(t.Peer(0).GetPrimaryKeyString(), times: 1);
+
+        var failed = await Assert.ThrowsAsync<IOException>(() => t.Peer(0).InitializeAsync(t.Config));
+        Assert.Contains("injected", failed.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<UnknownGroupException>(() => t.Peer(0).GetStateAsync());
+
+        // The retry is a real join, not "already a member": the peer takes part in agreement.
+        await t.StartAsync();
+        await t.OneAsync(7, 3, retry: true);
+        Assert.Empty(t.Applied.Errors);
+    }
+
     /// <summary>A 3-peer group that agreed on a first command.</summary>
     private async Task<RaftGroupTester> StartGroupAsync(string scenario)
     {

@@ -1,13 +1,19 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Raft.Storage;
+using RaftOrleans.Grains.Raft.Storage.Sqlite;
 using RaftOrleans.Grains.Tests.KeyValue;
 
 namespace RaftOrleans.Grains.Tests.Raft;
 
 /// <summary>
 /// Every Raft test silo: Raft peers on SQLite storage shared by the whole cluster (it survives a silo
-/// kill, like the lab's persister), the recording state machine, and the lab network on peer calls.
+/// kill, like the lab's persister) behind a fault switch, the recording state machine, and the lab network on
+/// peer calls.
 /// </summary>
 public sealed class RaftSiloConfigurator : ISiloConfigurator
 {
@@ -16,8 +22,10 @@ public sealed class RaftSiloConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         var database = siloBuilder.Configuration[DatabaseKey] ?? throw new InvalidOperationException($"{DatabaseKey} is not set.");
+        siloBuilder.Services.AddSingleton<IRaftStorage>(services => new FaultyRaftStorage(new SqliteRaftStorage(
+            new SqliteRaftStorageOptions { DatabasePath = database },
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId)));
         siloBuilder
-            .AddSqliteRaftStorage(options => options.DatabasePath = database)
             .AddRaft(options =>
             {
                 options.TickPeriod = TimeSpan.FromMilliseconds(50);

@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Grains.Raft.Storage;
+using RaftOrleans.Grains.Raft.Storage.Sqlite;
+
+namespace RaftOrleans.Grains.Tests.Raft;
+
+/// <summary>
+/// The Raft test silos' storage: the real one, except that a test can make the next claims by which a chosen peer
+/// joins its group fail with an error that is not a fencing one (a disk or network fault).
+/// </summary>
+public sealed class FaultyRaftStorage(SqliteRaftStorage inner) : IRaftStorage, IDisposable
+{
+    private static readonly ConcurrentDictionary<string, int> FailingClaims = new(StringComparer.Ordinal);
+
+    /// <summary>The next <paramref name="times"/> claims that join <paramref name="peer"/> to a group throw an <see cref="IOException"/>.</summary>
+    public static void FailNextJoins(string peer, int times) => FailingClaims[peer] = times;
+
+    public Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join)
+    {
+        if (join is not null && FailingClaims.TryGetValue(peer, out var left) && left > 0 && FailingClaims.TryUpdate(peer, left - 1, left))
+        {
+            return Task.FromException<RaftPeerData>(new IOException($"injected: the storage of '{peer}' is unavailable"));
+        }
+
+        return inner.ClaimAsync(peer, join);
+    }
+
+    public Task SaveAsync(string peer, long incarnation, RaftPeerWrite write) => inner.SaveAsync(peer, incarnation, write);
+
+    public Task<long> ReadIncarnationAsync(string peer) => inner.ReadIncarnationAsync(peer);
+
+    public Task<RaftPeerData> ReadAsync(string peer) => inner.ReadAsync(peer);
+
+    public void Dispose() => inner.Dispose();
+}
