@@ -1,13 +1,19 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Storage;
 using RaftOrleans.Grains.Tests.MapReduce.Apps;
 
 namespace RaftOrleans.Grains.Tests.MapReduce;
 
 /// <summary>
 /// Every test silo: durable SQLite storage shared by all silos of the cluster (it survives a silo kill,
-/// as a lab persister does), the MapReduce grains, and the lab's test apps.
+/// as a lab persister does) behind a fault switch, the MapReduce grains, and the lab's test apps.
 /// </summary>
 public sealed class MapReduceSiloConfigurator : ISiloConfigurator
 {
@@ -31,7 +37,15 @@ public sealed class MapReduceSiloConfigurator : ISiloConfigurator
             .AddMapReduceApp(ReduceTimingApp.AppName, new ReduceTimingApp(scratch))
             .AddMapReduceApp(JobCountApp.AppName, new JobCountApp(scratch))
             .AddMapReduceApp(EarlyExitApp.AppName, new EarlyExitApp())
+            .AddMapReduceApp(GatedApp.AppName, new GatedApp())
             .AddMapReduceApp(CrashApp.NoCrashName, new CrashApp(killSwitch: null, maxStall))
             .AddMapReduceApp(CrashApp.CrashName, new CrashApp(MapReduceCrashTests.KillSwitch, maxStall));
+
+        // The same SQLite store behind a fault switch (registered last, so grains resolve this one).
+        siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.MapReduce, (services, _) => new FaultyGrainStorage(new SqliteGrainStorage(
+            StorageNames.MapReduce,
+            services.GetRequiredService<IOptionsMonitor<SqliteGrainStorageOptions>>().Get(StorageNames.MapReduce),
+            new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+            services.GetRequiredService<IOptions<ClusterOptions>>())));
     }
 }

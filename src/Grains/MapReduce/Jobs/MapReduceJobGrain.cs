@@ -53,17 +53,30 @@ internal sealed partial class MapReduceJobGrain(
         JobSpecValidator.Validate(JobId, spec, apps, _options);
         RemoveStaleOutputs(spec.OutputDirectory);
 
-        State.Spec = spec;
-        State.Phase = JobPhase.Mapping;
-        State.SubmittedAt = time.GetUtcNow();
-        State.TaskTimeout = spec.TaskTimeout ?? _options.TaskTimeout;
-        State.WorkDirectory = JobLayout.WorkDirectory(spec.OutputDirectory, JobId);
-        State.Maps = spec.Inputs.Select(_ => new TaskRecord()).ToList();
-        State.Reduces = Enumerable.Range(0, spec.ReduceTasks).Select(_ => new TaskRecord()).ToList();
+        var unsubmitted = job.State;
+        job.State = new JobState
+        {
+            Spec = spec,
+            Phase = JobPhase.Mapping,
+            SubmittedAt = time.GetUtcNow(),
+            TaskTimeout = spec.TaskTimeout ?? _options.TaskTimeout,
+            WorkDirectory = JobLayout.WorkDirectory(spec.OutputDirectory, JobId),
+            Maps = spec.Inputs.Select(_ => new TaskRecord()).ToList(),
+            Reduces = Enumerable.Range(0, spec.ReduceTasks).Select(_ => new TaskRecord()).ToList(),
+        };
         Directory.CreateDirectory(State.WorkDirectory);
-        LogSubmitted(logger, JobId, spec.App, spec.Inputs.Count, spec.ReduceTasks);
+        try
+        {
+            await DispatchIdleTasksAsync();
+        }
+        catch when (!job.RecordExists)
+        {
+            // The job was never written: this activation must not answer a retry with a job that exists only here.
+            job.State = unsubmitted;
+            throw;
+        }
 
-        await DispatchIdleTasksAsync();
+        LogSubmitted(logger, JobId, spec.App, spec.Inputs.Count, spec.ReduceTasks);
         StartChecking();
         return GetStatus();
     }
@@ -87,6 +100,14 @@ internal sealed partial class MapReduceJobGrain(
 
         if (report.Error is not null)
         {
+            if (report.Attempt != task.Attempts)
+            {
+                // An attempt that is no longer the running one (timed out, or its worker was declared dead):
+                // its failure says nothing about the attempt now under way.
+                LogStaleFailureIgnored(logger, JobId, report.Kind, report.Index, report.Attempt, task.Attempts);
+                return;
+            }
+
             await RecordFailureAsync(report, task);
             return;
         }

@@ -71,9 +71,9 @@ public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDet
         DeactivateOnIdle();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Kind} task {Index} attempt {Attempt} failed")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Job {JobId}: {Kind} task {Index} attempt {Attempt} failed")]
     private static partial void LogTaskFailed(ILogger logger, Exception exception, string jobId, TaskKind kind, int index, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Kind} task {Index} attempt {Attempt} could not report to its job")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Job {JobId}: {Kind} task {Index} attempt {Attempt} could not report to its job")]
     private static partial void LogReportFailed(ILogger logger, Exception exception, string jobId, TaskKind kind, int index, int attempt);
 }

@@ -43,11 +43,15 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
     /// <summary>Applies one write if <paramref name="incarnation"/> owns the peer; false (and nothing written) if not.</summary>
     public bool Save(string peer, long incarnation, RaftPeerWrite write)
     {
-        var hard = write.HardState;
-        var owner = Command(
-            "UPDATE raft_peer SET term = coalesce($term, term), voted_for = CASE WHEN $hard THEN $vote ELSE voted_for END WHERE service_id = $s AND peer = $p AND incarnation = $inc RETURNING id",
-            ("$s", serviceId), ("$p", peer), ("$inc", incarnation), ("$hard", hard is not null),
-            ("$term", hard is null ? DBNull.Value : hard.CurrentTerm), ("$vote", (object?)hard?.VotedFor ?? DBNull.Value));
+        // The owner check is part of the transaction; without a new hard state it only reads, so an append
+        // dirties no page but the log's.
+        var owner = write.HardState is { } hard
+            ? Command(
+                "UPDATE raft_peer SET term = $term, voted_for = $vote WHERE service_id = $s AND peer = $p AND incarnation = $inc RETURNING id",
+                ("$s", serviceId), ("$p", peer), ("$inc", incarnation), ("$term", hard.CurrentTerm), ("$vote", (object?)hard.VotedFor ?? DBNull.Value))
+            : Command(
+                "SELECT id FROM raft_peer WHERE service_id = $s AND peer = $p AND incarnation = $inc",
+                ("$s", serviceId), ("$p", peer), ("$inc", incarnation));
         BeforeWrite?.Invoke();
         if (owner.ExecuteScalar() is not long id)
         {
