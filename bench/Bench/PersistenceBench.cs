@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Grains.Raft.Storage;
@@ -17,7 +18,7 @@ internal static class PersistenceBench
 {
     public static async Task RunAsync(string[] args)
     {
-        var appends = Load.ArgInt(args, "--appends", 300);
+        var appends = Load.ArgInt(args, "--appends", 1000);
         var lengths = RaftBench.Ints(Load.ArgString(args, "--lengths") ?? "1000,10000,100000");
         var bigLengths = RaftBench.Ints(Load.ArgString(args, "--lengths-1k") ?? "1000,10000");
         await using var cluster = await RaftBenchCluster.StartAsync(1, RaftStorage.Sqlite);
@@ -37,6 +38,7 @@ internal static class PersistenceBench
             foreach (var length in levels)
             {
                 await log.FillToAsync(length, command);
+                Checkpoint(cluster.Root);
                 var (times, wchar, written, growth) = await log.MeasureAsync(appends, command);
                 Array.Sort(times);
                 var mean = times.Average();
@@ -71,18 +73,38 @@ internal static class PersistenceBench
         }
 
         Console.WriteLine();
+        Console.WriteLine($"Per append, one WAL frame ({WalFrame:#,0} B: a {PageSize:#,0}-byte page and its 24-byte header) is the fixed cost of a commit; the rest is set against the entry's encoded size (its command plus a {EntryHeader}-byte term and kind).");
+        Console.WriteLine();
         foreach (var size in rows.Select(r => r.Size).Distinct())
         {
             var at = rows.Where(r => r.Size == size).ToList();
             var small = at.MinBy(r => r.Length);
             var large = at.MaxBy(r => r.Length);
             var ratio = large.Mean / small.Mean;
+            var encoded = size + EntryHeader;
+            var worst = at.Max(r => r.Bytes);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"- {size} B: time per append at {large.Length:#,0} / at {small.Length:#,0}: mean **{ratio:0.00}×**, p50 **{large.P50 / small.P50:0.00}×**; write() bytes {large.Bytes / small.Bytes:0.00}× (target ≤ 1.2×): {(ratio <= 1.2 && large.P50 / small.P50 <= 1.2 ? "met" : "not met")}"));
+                $"- {size} B: time per append at {large.Length:#,0} / at {small.Length:#,0}: mean **{ratio:0.00}×**, p50 **{large.P50 / small.P50:0.00}×**; write() bytes {large.Bytes / small.Bytes:0.00}× (target ≤ 1.2×): {(ratio <= 1.2 && large.P50 / small.P50 <= 1.2 && large.Bytes / small.Bytes <= 1.2 ? "met" : "not met")}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"- {size} B: write() bytes per append beyond the WAL frame, at most {Math.Max(0, worst - WalFrame):#,0} B = {Math.Max(0, worst - WalFrame) / encoded:0.0}× the {encoded}-byte entry (target ≤ 2×): {(worst <= (2 * encoded) + WalFrame ? "met" : "not met")}"));
         }
 
         Console.WriteLine();
     }
+
+    /// <summary>Copies the WAL into the database now, so the fill's pages are not counted against the measured appends.</summary>
+    private static void Checkpoint(string root)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(root, "raft.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        command.ExecuteNonQuery();
+    }
+
+    private const int PageSize = 1024;
+    private const int WalFrame = PageSize + 24;
+    private const int EntryHeader = 9;
 
     /// <summary>A one-peer Raft group whose Readies go straight to a <see cref="RaftPeerStore"/>.</summary>
     private sealed class SingleNodeLog(IRaftStorage storage, string name, string root)

@@ -6,12 +6,14 @@ namespace RaftOrleans.Grains.Raft.Storage.Sqlite;
 /// <summary>
 /// The tables of the Raft store and how connections to it are opened. One row per peer (owner, group, term and
 /// vote), one per snapshot, one per log entry: an append inserts rows, a truncation or compaction deletes a
-/// range, so no write rewrites what it does not change.
+/// range, so no write rewrites what it does not change. Pages of 1 KiB: a commit writes each page it dirtied to
+/// the WAL, and an append dirties about one.
 /// </summary>
 internal static class SqliteRaftSchema
 {
     public const string Create =
         """
+        PRAGMA page_size = 1024;
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS raft_peer (
             id          INTEGER PRIMARY KEY,
@@ -28,13 +30,27 @@ internal static class SqliteRaftSchema
             term    INTEGER NOT NULL,
             data    BLOB    NOT NULL);
         CREATE TABLE IF NOT EXISTS raft_entry (
-            peer_id INTEGER NOT NULL,
-            idx     INTEGER NOT NULL,
+            id      INTEGER PRIMARY KEY,
             term    INTEGER NOT NULL,
             kind    INTEGER NOT NULL,
-            command BLOB    NOT NULL,
-            PRIMARY KEY (peer_id, idx)) WITHOUT ROWID;
+            command BLOB    NOT NULL);
         """;
+
+    /// <summary>Bits of an entry's row id that hold its log index; the peer's row id is above them.</summary>
+    public const int IndexBits = 40;
+
+    /// <summary>The highest log index a row id can hold (about 10^12 entries per peer).</summary>
+    public const long MaxIndex = (1L << IndexBits) - 1;
+
+    /// <summary>The highest peer row id the entries' row ids can hold (about 8 million peers per database).</summary>
+    public const long MaxPeerId = (1L << (63 - IndexBits)) - 1;
+
+    /// <summary>
+    /// The row id of a peer's entry: peer and index in one integer key, so the log is one table B-tree ordered by
+    /// (peer, index), appends go to its right edge, and a row up to a page long stays on its page (the index
+    /// B-tree of a two-column key would spill any row past about a quarter page into overflow pages).
+    /// </summary>
+    public static long EntryId(long peerId, long index) => (peerId << IndexBits) + index;
 
     public static string ConnectionString(string path, bool pooled) => new SqliteConnectionStringBuilder
     {

@@ -35,6 +35,10 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
                 ("$s", serviceId), ("$p", peer), ("$grp", RaftRecordCodec.EncodeGroup(join)));
             BeforeWrite?.Invoke();
             id = insert.ExecuteScalar();
+            if ((long)id! > SqliteRaftSchema.MaxPeerId)
+            {
+                throw new InvalidOperationException($"Raft storage: this database holds at most {SqliteRaftSchema.MaxPeerId} peers.");
+            }
         }
 
         return Read(peer, (long)id!);
@@ -62,18 +66,23 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
         {
             Write("INSERT OR REPLACE INTO raft_snapshot (peer_id, idx, term, data) VALUES ($id, $idx, $term, $data)",
                 ("$id", id), ("$idx", snapshot.LastIncludedIndex), ("$term", snapshot.LastIncludedTerm), ("$data", snapshot.Data));
-            Write("DELETE FROM raft_entry WHERE peer_id = $id AND idx <= $idx", ("$id", id), ("$idx", snapshot.LastIncludedIndex));
+            Write("DELETE FROM raft_entry WHERE id BETWEEN $lo AND $hi", ("$lo", SqliteRaftSchema.EntryId(id, 1)), ("$hi", SqliteRaftSchema.EntryId(id, Math.Min(snapshot.LastIncludedIndex, SqliteRaftSchema.MaxIndex))));
         }
 
         if (write.TruncateFrom is { } from)
         {
-            Write("DELETE FROM raft_entry WHERE peer_id = $id AND idx >= $idx", ("$id", id), ("$idx", from));
+            Write("DELETE FROM raft_entry WHERE id BETWEEN $lo AND $hi", ("$lo", SqliteRaftSchema.EntryId(id, Math.Max(from, 1))), ("$hi", SqliteRaftSchema.EntryId(id, SqliteRaftSchema.MaxIndex)));
         }
 
         foreach (var entry in write.Entries)
         {
-            Write("INSERT INTO raft_entry (peer_id, idx, term, kind, command) VALUES ($id, $idx, $term, $kind, $command)",
-                ("$id", id), ("$idx", entry.Index), ("$term", entry.Term), ("$kind", (int)entry.Kind), ("$command", entry.Command));
+            if (entry.Index is < 1 or > SqliteRaftSchema.MaxIndex)
+            {
+                throw new ArgumentOutOfRangeException(nameof(write), entry.Index, $"Raft storage holds log indices 1 to {SqliteRaftSchema.MaxIndex}.");
+            }
+
+            Write("INSERT INTO raft_entry (id, term, kind, command) VALUES ($id, $term, $kind, $command)",
+                ("$id", SqliteRaftSchema.EntryId(id, entry.Index)), ("$term", entry.Term), ("$kind", (int)entry.Kind), ("$command", entry.Command));
         }
 
         return true;
@@ -119,17 +128,19 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
         }
 
         var entries = new List<LogEntry>();
-        using (var reader = Command("SELECT idx, term, kind, command FROM raft_entry WHERE peer_id = $id ORDER BY idx", ("$id", id)).ExecuteReader())
+        var first = SqliteRaftSchema.EntryId(id, 0);
+        using (var reader = Command("SELECT id, term, kind, command FROM raft_entry WHERE id BETWEEN $lo AND $hi ORDER BY id", ("$lo", first + 1), ("$hi", first + SqliteRaftSchema.MaxIndex)).ExecuteReader())
         {
             while (reader.Read())
             {
+                var index = reader.GetInt64(0) - first;
                 var kind = (LogEntryKind)reader.GetInt32(2);
                 if (!Enum.IsDefined(kind))
                 {
-                    throw new RaftStorageCorruptException(peer, "log", reader.GetInt64(0), $"unknown entry kind {(int)kind}");
+                    throw new RaftStorageCorruptException(peer, "log", index, $"unknown entry kind {(int)kind}");
                 }
 
-                entries.Add(new LogEntry(reader.GetInt64(0), reader.GetInt64(1), (byte[])reader.GetValue(3), kind));
+                entries.Add(new LogEntry(index, reader.GetInt64(1), (byte[])reader.GetValue(3), kind));
             }
         }
 
