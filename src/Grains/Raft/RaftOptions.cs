@@ -1,3 +1,5 @@
+using RaftOrleans.Raft.Core;
+
 namespace RaftOrleans.Grains.Raft;
 
 public sealed class RaftOptions
@@ -34,4 +36,18 @@ public sealed class RaftOptions
 
     /// <summary>... or once the commands applied since the last snapshot reach this many bytes (the log's size, roughly); 0 never.</summary>
     public long SnapshotAfterBytes { get; set; } = 4 << 20;
+
+    /// <summary>The core's configuration of peer <paramref name="selfId"/> of <paramref name="peerIds"/> under these options.</summary>
+    public RaftConfig ToCoreConfig(string selfId, IReadOnlyList<string> peerIds) => new()
+    {
+        SelfId = selfId,
+        PeerIds = peerIds,
+        ElectionTicks = ElectionTicks,
+        HeartbeatTicks = HeartbeatTicks,
+        MaxEntriesPerAppend = MaxEntriesPerAppend,
+        MaxInflightAppends = MaxInflightAppends,
+        PreVote = PreVote,
+        CheckQuorum = CheckQuorum,
+        LeaderNoOp = LeaderNoOp,
+    };
 }

@@ -46,18 +46,7 @@ internal sealed partial class RaftPeer
         _transport = transport;
         _options = options;
         _logger = logger;
-        var config = new RaftConfig
-        {
-            SelfId = SelfId(store.Peer, Group),
-            PeerIds = Group.PeerIds,
-            ElectionTicks = options.ElectionTicks,
-            HeartbeatTicks = options.HeartbeatTicks,
-            MaxEntriesPerAppend = options.MaxEntriesPerAppend,
-            MaxInflightAppends = options.MaxInflightAppends,
-            PreVote = options.PreVote,
-            CheckQuorum = options.CheckQuorum,
-            LeaderNoOp = options.LeaderNoOp,
-        };
+        var config = options.ToCoreConfig(SelfId(store.Peer, Group), Group.PeerIds);
         if (data.Snapshot is { } snapshot)
         {
             stateMachine.Restore(snapshot.LastIncludedIndex, snapshot.Data);

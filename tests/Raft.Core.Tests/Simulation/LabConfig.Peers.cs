@@ -178,18 +178,7 @@ public sealed partial class LabConfig
             throw Fail($"server {i} cannot restart: {corrupt.Message}", corrupt);
         }
 
-        var options = new RaftOptions
-        {
-            ElectionTicks = LabTiming.ElectionTicks,
-            HeartbeatTicks = LabTiming.HeartbeatTicks,
-            MaxEntriesPerAppend = _options.MaxEntriesPerAppend,
-            MaxInflightAppends = _options.MaxInflightAppends,
-            PreVote = _options.PreVote,
-            CheckQuorum = _options.CheckQuorum,
-            LeaderNoOp = _options.LeaderNoOp,
-            SnapshotEveryEntries = SnapshotMode ? 10 : 0,
-            SnapshotAfterBytes = 0,
-        };
+        var options = _options.ToRaftOptions(SnapshotMode);
         server.CommitTerms.Clear();
         var incarnation = server.Incarnation;
         var peer = new RaftPeer(store, data, new LabStateMachine(this, i), new SimRaftTransport(this, i, incarnation), options, random, NullLogger.Instance)

@@ -175,18 +175,7 @@ public sealed partial class LabConfig
         {
             server.Persister = server.Persister.Copy();
             var p = server.Persister;
-            var config = new RaftConfig
-            {
-                SelfId = server.Id,
-                PeerIds = PeerIds,
-                ElectionTicks = LabTiming.ElectionTicks,
-                HeartbeatTicks = LabTiming.HeartbeatTicks,
-                MaxEntriesPerAppend = _options.MaxEntriesPerAppend,
-                MaxInflightAppends = _options.MaxInflightAppends,
-                PreVote = _options.PreVote,
-                CheckQuorum = _options.CheckQuorum,
-                LeaderNoOp = _options.LeaderNoOp,
-            };
+            var config = _options.ToRaftOptions(SnapshotMode).ToCoreConfig(server.Id, PeerIds);
             server.Node = new RaftNode(config, random, p.HardState, p.Snapshot, p.Log);
         }
 

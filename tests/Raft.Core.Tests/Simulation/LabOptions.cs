@@ -1,3 +1,5 @@
+using RaftOrleans.Grains.Raft;
+
 namespace RaftOrleans.Raft.Core.Tests.Simulation;
 
 /// <summary>Which optional features the simulated peers run with.</summary>
@@ -29,6 +31,20 @@ public sealed record LabOptions
     public bool TornWrites { get; init; }
 
     public static LabOptions Lab { get; } = new();
+
+    /// <summary>The peers' options under the lab's timing; with snapshots, the production peer compacts every 10 entries, as the lab's applier does.</summary>
+    public RaftOptions ToRaftOptions(bool snapshots) => new()
+    {
+        ElectionTicks = LabTiming.ElectionTicks,
+        HeartbeatTicks = LabTiming.HeartbeatTicks,
+        MaxEntriesPerAppend = MaxEntriesPerAppend,
+        MaxInflightAppends = MaxInflightAppends,
+        PreVote = PreVote,
+        CheckQuorum = CheckQuorum,
+        LeaderNoOp = LeaderNoOp,
+        SnapshotEveryEntries = snapshots ? 10 : 0,
+        SnapshotAfterBytes = 0,
+    };
 
     /// <summary>The lab's options on the production peer, without injected crashes.</summary>
     public static LabOptions Peer { get; } = new() { Host = LabHost.Peer };
