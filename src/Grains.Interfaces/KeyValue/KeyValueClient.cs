@@ -39,26 +39,8 @@ public sealed class KeyValueClient
     /// Makes every peer a member of a key/value group; idempotent. A peer whose silo just died is asked again
     /// until the cluster has moved it (bounded by <paramref name="cancellationToken"/>).
     /// </summary>
-    public static Task CreateGroupAsync(IGrainFactory grains, string group, IReadOnlyList<string> peers, CancellationToken cancellationToken = default)
-    {
-        var config = new RaftGroupConfig(group, peers, StateMachineName);
-        return Task.WhenAll(peers.Select(async peer =>
-        {
-            var grain = grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(group, peer));
-            while (true)
-            {
-                try
-                {
-                    await grain.InitializeAsync(config).WaitAsync(cancellationToken);
-                    return;
-                }
-                catch (Exception exception) when (exception is OrleansException or TimeoutException && !cancellationToken.IsCancellationRequested)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-                }
-            }
-        }));
-    }
+    public static Task CreateGroupAsync(IGrainFactory grains, string group, IReadOnlyList<string> peers, CancellationToken cancellationToken = default) =>
+        RaftGroups.InitializeAsync(grains, new RaftGroupConfig(group, peers, StateMachineName), cancellationToken);
 
     public async Task PutAsync(string key, string value, CancellationToken cancellationToken = default) =>
         await ExecuteAsync(KvOperation.Put, key, value, cancellationToken);

@@ -42,6 +42,13 @@ public interface IRaftPeerGrain : IGrainWithStringKey
     [Alias("GetState"), AlwaysInterleave]
     Task<PeerState> GetStateAsync();
 
+    /// <summary>
+    /// Moves this peer to the silo <paramref name="silo"/> (its parsable address): the activation migrates when idle
+    /// and the peer restarts there from storage. Sent by its group's leader to spread the group over the silos.
+    /// </summary>
+    [Alias("MoveTo"), OneWay]
+    Task MoveToAsync(string silo);
+
     /// <summary>Drops this activation and its volatile state, as a crash does; the next call restarts the peer from storage.</summary>
     [Alias("Crash")]
     Task CrashAsync();

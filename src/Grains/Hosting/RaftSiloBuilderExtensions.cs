@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RaftOrleans.Grains.Raft;
+using RaftOrleans.Grains.Raft.Placement;
 using RaftOrleans.Grains.Raft.StateMachines;
 
 namespace RaftOrleans.Grains.Hosting;
@@ -22,6 +23,7 @@ public static class RaftSiloBuilderExtensions
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RaftOptions>, RaftOptionsValidator>());
         builder.Services.TryAddSingleton<RaftStateMachineRegistry>();
+        builder.AddPlacementDirector<RaftPeerPlacement, RaftPeerPlacementDirector>();
         return builder;
     }
 

@@ -31,6 +31,12 @@ public sealed class RaftOptions
     /// </summary>
     public TimeSpan OwnershipCheckPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a group's leader checks that its peers are spread over the silos that are up, and moves one peer
+    /// (never itself while another will do) when a silo holds two more than another; zero: never.
+    /// </summary>
+    public TimeSpan RebalancePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The state machine is snapshotted and the log compacted after this many applied entries; 0 never.</summary>
     public int SnapshotEveryEntries { get; set; } = 10_000;
 

@@ -17,6 +17,11 @@ internal sealed class RaftOptionsValidator : IValidateOptions<RaftOptions>
             errors.Add($"{nameof(RaftOptions.OwnershipCheckPeriod)} must be positive.");
         }
 
+        if (options.RebalancePeriod < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(RaftOptions.RebalancePeriod)} must be zero (never) or positive.");
+        }
+
         if (options.HeartbeatTicks < 1 || options.ElectionTicks <= options.HeartbeatTicks)
         {
             errors.Add($"Need 1 <= {nameof(RaftOptions.HeartbeatTicks)} < {nameof(RaftOptions.ElectionTicks)} (were {options.HeartbeatTicks}, {options.ElectionTicks}).");

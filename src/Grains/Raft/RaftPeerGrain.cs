@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
 using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Grains.Raft.Placement;
 using RaftOrleans.Grains.Raft.StateMachines;
 using RaftOrleans.Grains.Raft.Storage;
 using RaftOrleans.Raft.Core;
@@ -25,11 +27,13 @@ namespace RaftOrleans.Grains.Raft;
 /// (<see cref="RaftOptions.OwnershipCheckPeriod"/>).
 /// </para>
 /// </summary>
+[RaftPeerPlacement]
 internal sealed partial class RaftPeerGrain(
     IRaftStorage storage,
     RaftStateMachineRegistry stateMachines,
     IOptions<RaftOptions> options,
     ILocalSiloDetails silo,
+    IClusterMembershipService membership,
     ILogger<RaftPeer> logger) : Grain, IRaftPeerGrain, IRemindable
 {
     private const string KeepAliveReminder = "raft-keepalive";
@@ -38,12 +42,16 @@ internal sealed partial class RaftPeerGrain(
     private RaftPeer? _peer;
     private IGrainTimer? _ticker;
     private IGrainTimer? _ownershipCheck;
+    private IGrainTimer? _rebalancer;
+
+    /// <summary>The last move this peer, as leader, asked for, until the moved peer is seen on its new silo or a deadline.</summary>
+    private (string Peer, string To, DateTime Until)? _move;
 
     private string Key => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var store = new RaftPeerStore(storage, Key);
+        var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString());
         var data = await store.ClaimAsync(join: null);
         if (data.Group is not null)
         {
@@ -65,7 +73,7 @@ internal sealed partial class RaftPeerGrain(
         if (_peer is null)
         {
             // Nothing is kept in memory before the claim succeeded: a failed claim leaves the activation as it was.
-            var store = new RaftPeerStore(storage, Key);
+            var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString());
             Start(store, await store.ClaimAsync(config));
         }
 
@@ -106,6 +114,19 @@ internal sealed partial class RaftPeerGrain(
             peer.Incarnation));
     }
 
+    public Task MoveToAsync(string to)
+    {
+        if (to != silo.SiloAddress.ToParsableString() && _peer is { IsStopped: false })
+        {
+            LogMoving(logger, Key, to);
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, SiloAddress.FromParsableString(to));
+            this.MigrateOnIdle();
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task CrashAsync()
     {
         LogCrash(logger, Key);
@@ -129,6 +150,12 @@ internal sealed partial class RaftPeerGrain(
             return Task.CompletedTask;
         }, new GrainTimerCreationOptions(_options.TickPeriod, _options.TickPeriod) { KeepAlive = true });
         _ownershipCheck = this.RegisterGrainTimer(_peer.CheckOwnershipAsync, new GrainTimerCreationOptions(_options.OwnershipCheckPeriod, _options.OwnershipCheckPeriod));
+        if (_options.RebalancePeriod > TimeSpan.Zero)
+        {
+            // Interleaved: it only reads, and a peer on a silent silo must not hold up this one's messages.
+            _rebalancer = this.RegisterGrainTimer(RebalanceAsync, new GrainTimerCreationOptions(_options.RebalancePeriod, _options.RebalancePeriod) { Interleave = true });
+        }
+
         _ = RegisterKeepAliveAsync();
     }
 
@@ -138,7 +165,42 @@ internal sealed partial class RaftPeerGrain(
         _peer?.Stop(why);
         _ticker?.Dispose();
         _ownershipCheck?.Dispose();
+        _rebalancer?.Dispose();
         DeactivateOnIdle();
+    }
+
+    /// <summary>
+    /// As leader: when a silo holds two more of the group's peers than another, moves one of them (a follower when
+    /// it can) to the emptiest silo, one move at a time (<see cref="GroupSpread.Rebalance"/>). Nothing moves while
+    /// a peer is down or not where its storage says.
+    /// </summary>
+    private async Task RebalanceAsync()
+    {
+        if (_peer is not { IsStopped: false } peer || !peer.Node.GetState().IsLeader)
+        {
+            return;
+        }
+
+        var group = peer.Group;
+        var self = peer.Node.Id;
+        var owners = await Task.WhenAll(group.PeerIds.Select(async id =>
+            (Peer: id, Location: id == self ? silo.SiloAddress.ToParsableString() : (await storage.ReadOwnerAsync(RaftGroupConfig.PeerKey(group.Name, id))).Location)));
+        var locations = owners.ToDictionary(o => o.Peer, o => o.Location, StringComparer.Ordinal);
+        if (_move is { } pending && DateTime.UtcNow < pending.Until && locations.GetValueOrDefault(pending.Peer) != pending.To)
+        {
+            return;
+        }
+
+        var up = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToList();
+        if (_peer.IsStopped || GroupSpread.Rebalance(locations, up, self) is not { } move)
+        {
+            _move = null;
+            return;
+        }
+
+        LogRebalancing(logger, group.Name, move.Peer, locations[move.Peer]!, move.To);
+        _move = (move.Peer, move.To, DateTime.UtcNow + (4 * _options.RebalancePeriod));
+        await GrainFactory.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(group.Name, move.Peer)).MoveToAsync(move.To);
     }
 
     private RaftPeer RequirePeer() => _peer ?? throw new UnknownGroupException(Key);
@@ -167,6 +229,11 @@ internal sealed partial class RaftPeerGrain(
         if (peer is null || !config.PeerIds.Contains(peer) || config.PeerIds.Distinct().Count() != config.PeerIds.Count)
         {
             throw new GroupConfigMismatchException($"Raft peer '{Key}' is not one of the distinct peers of {Describe(config)}.");
+        }
+
+        if (config.PeerIds.Any(p => p.Length == 0 || p.Contains('/')))
+        {
+            throw new GroupConfigMismatchException($"Peer ids of {Describe(config)} must be non-empty and hold no '/'.");
         }
 
         if (!stateMachines.Contains(config.StateMachine))

@@ -16,19 +16,19 @@ public sealed class FaultyRaftStorage(SqliteRaftStorage inner) : IRaftStorage, I
     /// <summary>The next <paramref name="times"/> claims that join <paramref name="peer"/> to a group throw an <see cref="IOException"/>.</summary>
     public static void FailNextJoins(string peer, int times) => FailingClaims[peer] = times;
 
-    public Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join)
+    public Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join, string? location)
     {
         if (join is not null && FailingClaims.TryGetValue(peer, out var left) && left > 0 && FailingClaims.TryUpdate(peer, left - 1, left))
         {
             return Task.FromException<RaftPeerData>(new IOException($"injected: the storage of '{peer}' is unavailable"));
         }
 
-        return inner.ClaimAsync(peer, join);
+        return inner.ClaimAsync(peer, join, location);
     }
 
     public Task SaveAsync(string peer, long incarnation, RaftPeerWrite write) => inner.SaveAsync(peer, incarnation, write);
 
-    public Task<long> ReadIncarnationAsync(string peer) => inner.ReadIncarnationAsync(peer);
+    public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => inner.ReadOwnerAsync(peer);
 
     public Task<RaftPeerData> ReadAsync(string peer) => inner.ReadAsync(peer);
 

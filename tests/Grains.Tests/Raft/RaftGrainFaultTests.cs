@@ -52,7 +52,22 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
             Assert.True(t.Applied.TryGetLogged(index, out var value) && value == command, $"committed {command} at {index} is gone");
         }
 
+        // The peer that came back next to another one is moved by its leader onto the new silo.
+        await DistinctSilosAsync(t, TimeSpan.FromSeconds(30));
         Assert.Empty(t.Applied.Errors);
+    }
+
+    [Fact]
+    public async Task ThePeersOfEachGroup_RunOnDistinctSilos()
+    {
+        for (var g = 0; g < 3; g++)
+        {
+            await using var t = new RaftGroupTester(fixture.Cluster, 3, $"spread{g}");
+            await t.StartAsync();
+            await t.OneAsync(1, 3, retry: true);
+            var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(async i => (await t.StateAsync(i)).Silo));
+            Assert.True(silos.Distinct().Count() == 3, $"group {t.Group}: peers on {string.Join(", ", silos)}");
+        }
     }
 
     [Fact]
@@ -152,8 +167,8 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
     private async Task<long> SupersedeAsync(RaftGroupTester t, int peer, PeerState running)
     {
         var key = t.Peer(peer).GetPrimaryKeyString();
-        Assert.Equal(running.Incarnation, await Storage.ReadIncarnationAsync(key));
-        return (await Storage.ClaimAsync(key, join: null)).Incarnation;
+        Assert.Equal(running.Incarnation, (await Storage.ReadOwnerAsync(key)).Incarnation);
+        return (await Storage.ClaimAsync(key, join: null, location: null)).Incarnation;
     }
 
     private IRaftStorage Storage => ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<IRaftStorage>();
@@ -170,6 +185,18 @@ public sealed class RaftGrainFaultTests(RaftClusterFixture fixture)
         }
 
         return now;
+    }
+
+    /// <summary>Waits until the group's peers run on as many distinct silos as there are peers.</summary>
+    private static async Task DistinctSilosAsync(RaftGroupTester t, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        string[] silos;
+        while ((silos = await Task.WhenAll(Enumerable.Range(0, t.Count).Select(async i => (await t.StateAsync(i)).Silo))).Distinct().Count() < t.Count)
+        {
+            Assert.False(deadline.IsCancellationRequested, $"peers still on {string.Join(", ", silos)} after {timeout.TotalSeconds:0} s");
+            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        }
     }
 
     private static bool IsPrimary(TestCluster cluster, string silo) => cluster.Primary?.SiloAddress.ToParsableString() == silo;

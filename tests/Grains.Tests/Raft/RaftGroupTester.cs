@@ -44,10 +44,7 @@ public sealed class RaftGroupTester : IAsyncDisposable
 
     public IRaftPeerGrain Peer(int i) => _cluster.GrainFactory.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(Group, PeerId(i)));
 
-    public async Task StartAsync()
-    {
-        await Task.WhenAll(Enumerable.Range(0, Count).Select(i => Peer(i).InitializeAsync(Config)));
-    }
+    public Task StartAsync() => RaftGroups.InitializeAsync(_cluster.GrainFactory, Config);
 
     public bool IsConnected(int i) => Network.IsConnected(PeerId(i)) && !_crashed.Contains(i);
 

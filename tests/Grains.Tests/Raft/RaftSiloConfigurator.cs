@@ -32,6 +32,7 @@ public sealed class RaftSiloConfigurator : ISiloConfigurator
                 options.ElectionTicks = 10;
                 options.HeartbeatTicks = 2;
                 options.SnapshotEveryEntries = 10;
+                options.RebalancePeriod = TimeSpan.FromSeconds(1);
             })
             .AddRaftStateMachine(RecordingStateMachine.Name, peer => new RecordingStateMachine(peer))
             .AddKeyValueStore(options => options.MaxValueLength = KeyValueServiceTests.MaxValueLength)

@@ -16,7 +16,7 @@ public sealed class SimRaftStorage(LabConfig cfg, int server) : IRaftStorage
     /// <summary>Saves made durable so far.</summary>
     public long Saves { get; private set; }
 
-    public Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join) => _durable.ClaimAsync(peer, join);
+    public Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join, string? location) => _durable.ClaimAsync(peer, join, location);
 
     public Task SaveAsync(string peer, long incarnation, RaftPeerWrite write)
     {
@@ -65,7 +65,7 @@ public sealed class SimRaftStorage(LabConfig cfg, int server) : IRaftStorage
         return completion.Task;
     }
 
-    public Task<long> ReadIncarnationAsync(string peer) => _durable.ReadIncarnationAsync(peer);
+    public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => _durable.ReadOwnerAsync(peer);
 
     public Task<RaftPeerData> ReadAsync(string peer) => _durable.ReadAsync(peer);
 

@@ -12,11 +12,11 @@ public interface IRaftStorage
 {
     /// <summary>
     /// Makes the caller the peer's newest owner and returns what the peer persisted, atomically: the stored
-    /// incarnation goes up by one, and <paramref name="join"/> becomes the peer's group if it has none yet. For a
-    /// peer that has no stored state and no <paramref name="join"/>, nothing is written and
-    /// <see cref="RaftPeerData.Empty"/> is returned.
+    /// incarnation goes up by one, <paramref name="location"/> is recorded as where the peer now runs, and
+    /// <paramref name="join"/> becomes the peer's group if it has none yet. For a peer that has no stored state and
+    /// no <paramref name="join"/>, nothing is written and <see cref="RaftPeerData.Empty"/> is returned.
     /// </summary>
-    Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join);
+    Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join, string? location);
 
     /// <summary>
     /// Applies one Ready's durable state atomically, in the order of <see cref="RaftPeerWrite"/>, if
@@ -25,8 +25,11 @@ public interface IRaftStorage
     /// <exception cref="RaftStorageFencedException">A newer activation claimed the peer; nothing was written.</exception>
     Task SaveAsync(string peer, long incarnation, RaftPeerWrite write);
 
-    /// <summary>The peer's stored incarnation (0 when it has none): tells an activation whether it still owns the peer.</summary>
-    Task<long> ReadIncarnationAsync(string peer);
+    /// <summary>
+    /// The peer's owner (incarnation 0 when it has none): tells an activation whether it still owns the peer, and
+    /// placement where the peers of a group run. Reads no log.
+    /// </summary>
+    Task<RaftPeerOwner> ReadOwnerAsync(string peer);
 
     /// <summary>What the peer persisted, read atomically, without claiming it.</summary>
     Task<RaftPeerData> ReadAsync(string peer);

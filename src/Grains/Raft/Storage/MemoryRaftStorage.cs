@@ -17,7 +17,7 @@ public sealed class MemoryRaftStorage : IRaftStorage
     /// <summary>Saves that completed, over all peers.</summary>
     public long Saves => Interlocked.Read(ref _saves);
 
-    public Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join)
+    public Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join, string? location)
     {
         if (join is null && !_peers.ContainsKey(peer))
         {
@@ -29,6 +29,7 @@ public sealed class MemoryRaftStorage : IRaftStorage
         {
             slot.Incarnation++;
             slot.Group ??= join;
+            slot.Location = location;
             return Task.FromResult(slot.ToData());
         }
     }
@@ -67,16 +68,16 @@ public sealed class MemoryRaftStorage : IRaftStorage
         return Task.CompletedTask;
     }
 
-    public Task<long> ReadIncarnationAsync(string peer)
+    public Task<RaftPeerOwner> ReadOwnerAsync(string peer)
     {
         if (!_peers.TryGetValue(peer, out var slot))
         {
-            return Task.FromResult(0L);
+            return Task.FromResult(RaftPeerOwner.None);
         }
 
         lock (slot)
         {
-            return Task.FromResult(slot.Incarnation);
+            return Task.FromResult(new RaftPeerOwner(slot.Incarnation, slot.Group, slot.Location));
         }
     }
 
@@ -98,6 +99,8 @@ public sealed class MemoryRaftStorage : IRaftStorage
         public long Incarnation { get; set; }
 
         public RaftGroupConfig? Group { get; set; }
+
+        public string? Location { get; set; }
 
         public HardState HardState { get; set; } = HardState.Initial;
 

@@ -9,7 +9,8 @@ namespace RaftOrleans.Grains.Raft.Storage;
 /// store; then every save carries this activation's incarnation, which the store checks inside the same atomic
 /// write. What it loads is validated (<see cref="RaftPeerDataValidator"/>) before any peer runs on it.
 /// </summary>
-public sealed class RaftPeerStore(IRaftStorage storage, string peer)
+/// <param name="location">Where this activation runs (its silo's address), recorded by the claim for placement.</param>
+public sealed class RaftPeerStore(IRaftStorage storage, string peer, string? location = null)
 {
     /// <summary>This activation's incarnation: 0 until it claimed the peer.</summary>
     public long Incarnation { get; private set; }
@@ -23,7 +24,7 @@ public sealed class RaftPeerStore(IRaftStorage storage, string peer)
     /// <exception cref="RaftStorageCorruptException">The stored log does not chain.</exception>
     public async Task<RaftPeerData> ClaimAsync(RaftGroupConfig? join)
     {
-        var data = RaftPeerDataValidator.Validate(peer, await storage.ClaimAsync(peer, join));
+        var data = RaftPeerDataValidator.Validate(peer, await storage.ClaimAsync(peer, join, location));
         Incarnation = data.Incarnation;
         return data;
     }
@@ -41,5 +42,5 @@ public sealed class RaftPeerStore(IRaftStorage storage, string peer)
     }
 
     /// <summary>False once another activation has claimed the peer.</summary>
-    public async Task<bool> IsStillOwnerAsync() => await storage.ReadIncarnationAsync(peer) == Incarnation;
+    public async Task<bool> IsStillOwnerAsync() => (await storage.ReadOwnerAsync(peer)).Incarnation == Incarnation;
 }

@@ -16,7 +16,7 @@ public static class CrashPointSweep
         {
             var peer = $"sweep{Guid.NewGuid():N}/p0";
             var storage = store.Open();
-            var incarnation = (await storage.ClaimAsync(peer, new RaftGroupConfig(peer[..^3], ["p0", "p1", "p2"], "recorder"))).Incarnation;
+            var incarnation = (await storage.ClaimAsync(peer, new RaftGroupConfig(peer[..^3], ["p0", "p1", "p2"], "recorder"), location: null)).Incarnation;
             foreach (var write in save.Before)
             {
                 await storage.SaveAsync(peer, incarnation, write);

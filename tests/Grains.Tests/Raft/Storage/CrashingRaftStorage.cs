@@ -9,10 +9,10 @@ namespace RaftOrleans.Grains.Tests.Raft.Storage;
 /// </summary>
 public sealed class CrashingRaftStorage(IRaftStorage inner, CrashPlan plan) : IRaftStorage
 {
-    public async Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join)
+    public async Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join, string? location)
     {
         plan.Reach();
-        var data = await inner.ClaimAsync(peer, join);
+        var data = await inner.ClaimAsync(peer, join, location);
         plan.Reach();
         return data;
     }
@@ -24,7 +24,7 @@ public sealed class CrashingRaftStorage(IRaftStorage inner, CrashPlan plan) : IR
         plan.Reach();
     }
 
-    public Task<long> ReadIncarnationAsync(string peer) => inner.ReadIncarnationAsync(peer);
+    public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => inner.ReadOwnerAsync(peer);
 
     public Task<RaftPeerData> ReadAsync(string peer) => inner.ReadAsync(peer);
 }

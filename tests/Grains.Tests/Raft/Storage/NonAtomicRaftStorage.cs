@@ -14,15 +14,15 @@ public sealed class NonAtomicRaftStorage(CrashPlan plan) : IRaftStorage
     private readonly MemoryRaftStorage _claims = new();
     private readonly Dictionary<string, (HardState Hard, RaftSnapshot? Snapshot, SortedDictionary<long, LogEntry> Log)> _peers = [];
 
-    public async Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join)
+    public async Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join, string? location)
     {
-        var claimed = await _claims.ClaimAsync(peer, join);
+        var claimed = await _claims.ClaimAsync(peer, join, location);
         return await ReadAsync(peer) with { Incarnation = claimed.Incarnation, Group = claimed.Group };
     }
 
     public async Task SaveAsync(string peer, long incarnation, RaftPeerWrite write)
     {
-        if (await _claims.ReadIncarnationAsync(peer) != incarnation)
+        if ((await _claims.ReadOwnerAsync(peer)).Incarnation != incarnation)
         {
             throw new RaftStorageFencedException(peer, incarnation);
         }
@@ -54,7 +54,7 @@ public sealed class NonAtomicRaftStorage(CrashPlan plan) : IRaftStorage
         }
     }
 
-    public Task<long> ReadIncarnationAsync(string peer) => _claims.ReadIncarnationAsync(peer);
+    public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => _claims.ReadOwnerAsync(peer);
 
     public async Task<RaftPeerData> ReadAsync(string peer)
     {

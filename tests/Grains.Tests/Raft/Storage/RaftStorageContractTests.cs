@@ -17,27 +17,29 @@ public sealed class RaftStorageContractTests
         var storage = under.Open();
         var peer = NewPeer();
 
-        Assert.Equal(0, (await storage.ClaimAsync(peer, join: null)).Incarnation);
-        Assert.Equal(0, await storage.ReadIncarnationAsync(peer));
+        Assert.Equal(0, (await storage.ClaimAsync(peer, join: null, location: null)).Incarnation);
+        Assert.Equal(0, (await storage.ReadOwnerAsync(peer)).Incarnation);
         Assert.Null((await storage.ReadAsync(peer)).Group);
         await under.CloseAsync(storage);
     }
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task EachClaim_BumpsTheIncarnation_AndKeepsTheFirstGroup(string kind)
+    public async Task EachClaim_BumpsTheIncarnation_RecordsWhereThePeerRuns_AndKeepsTheFirstGroup(string kind)
     {
         using var under = StoreUnderTest.Create(kind);
         var storage = under.Open();
         var peer = NewPeer();
-        var first = await storage.ClaimAsync(peer, Group(peer, "recorder"));
-        var second = await storage.ClaimAsync(peer, Group(peer, "other"));
-        var third = await storage.ClaimAsync(peer, join: null);
+        var first = await storage.ClaimAsync(peer, Group(peer, "recorder"), "silo-a");
+        var second = await storage.ClaimAsync(peer, Group(peer, "other"), "silo-b");
+        var third = await storage.ClaimAsync(peer, join: null, location: "silo-c");
 
         Assert.Equal([1L, 2, 3], [first.Incarnation, second.Incarnation, third.Incarnation]);
         Assert.Equal("recorder", third.Group?.StateMachine);
         Assert.Equal(["p0", "p1", "p2"], third.Group?.PeerIds);
-        Assert.Equal(3, await storage.ReadIncarnationAsync(peer));
+        var owner = await storage.ReadOwnerAsync(peer);
+        Assert.Equal((3L, "silo-c", "recorder"), (owner.Incarnation, owner.Location, owner.Group?.StateMachine));
+        Assert.Equal(RaftPeerOwner.None, await storage.ReadOwnerAsync(NewPeer()));
         await under.CloseAsync(storage);
     }
 
@@ -48,9 +50,9 @@ public sealed class RaftStorageContractTests
         using var under = StoreUnderTest.Create(kind);
         var storage = under.Open();
         var peer = NewPeer();
-        var older = await storage.ClaimAsync(peer, Group(peer, "recorder"));
+        var older = await storage.ClaimAsync(peer, Group(peer, "recorder"), "silo-a");
         await storage.SaveAsync(peer, older.Incarnation, new RaftPeerWrite(new HardState(1, "p1"), null, null, [new LogEntry(1, 1, [1])]));
-        var newer = await storage.ClaimAsync(peer, join: null);
+        var newer = await storage.ClaimAsync(peer, join: null, location: null);
 
         var write = new RaftPeerWrite(new HardState(2, null), new RaftSnapshot(1, 1, [9]), 1, [new LogEntry(2, 2, [2])]);
         var fenced = await Assert.ThrowsAsync<RaftStorageFencedException>(() => storage.SaveAsync(peer, older.Incarnation, write));
@@ -66,7 +68,7 @@ public sealed class RaftStorageContractTests
         using var under = StoreUnderTest.Create(kind);
         var storage = under.Open();
         var peer = NewPeer();
-        var incarnation = (await storage.ClaimAsync(peer, Group(peer, "recorder"))).Incarnation;
+        var incarnation = (await storage.ClaimAsync(peer, Group(peer, "recorder"), "silo-a")).Incarnation;
         var log = Enumerable.Range(1, 10).Select(i => new LogEntry(i, 1, [(byte)i])).ToArray();
         await storage.SaveAsync(peer, incarnation, new RaftPeerWrite(new HardState(1, "p1"), null, null, log));
 

@@ -16,7 +16,7 @@ internal static class RedisRaftScripts
         return { redis.call('HGETALL', KEYS[1]), snapshot, redis.call('HGETALL', KEYS[3]) }
         """;
 
-    /// <summary>ARGV[1]: the group to join, or empty. Returns nil for a peer that has nothing and joins nothing.</summary>
+    /// <summary>ARGV[1]: the group to join, or empty; ARGV[2]: the claimer's location. Returns nil for a peer that has nothing and joins nothing.</summary>
     public const string Claim =
         """
         if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -24,6 +24,7 @@ internal static class RedisRaftScripts
           redis.call('HSET', KEYS[1], 'inc', 0, 'term', 0, 'first', 1, 'last', 0)
         end
         redis.call('HINCRBY', KEYS[1], 'inc', 1)
+        redis.call('HSET', KEYS[1], 'loc', ARGV[2])
         if ARGV[1] ~= '' and redis.call('HEXISTS', KEYS[1], 'grp') == 0 then
           redis.call('HSET', KEYS[1], 'grp', ARGV[1])
         end

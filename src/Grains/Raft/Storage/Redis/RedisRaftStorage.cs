@@ -24,10 +24,10 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
         _prefix = $"raft/{serviceId}/";
     }
 
-    public async Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join)
+    public async Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join, string? location)
     {
         var group = join is null ? RedisValue.EmptyString : (RedisValue)RaftRecordCodec.EncodeGroup(join);
-        var result = await RunAsync(peer, RedisRaftScripts.Claim, [group]);
+        var result = await RunAsync(peer, RedisRaftScripts.Claim, [group, location ?? string.Empty]);
         return result.IsNull ? RaftPeerData.Empty : Parse(peer, result);
     }
 
@@ -55,11 +55,17 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
         }
     }
 
-    public async Task<long> ReadIncarnationAsync(string peer)
+    public async Task<RaftPeerOwner> ReadOwnerAsync(string peer)
     {
         var database = await DatabaseAsync();
-        var value = await database.HashGetAsync(Key(peer, "m"), "inc");
-        return value.IsNull ? 0 : (long)value;
+        var values = await database.HashGetAsync(Key(peer, "m"), ["inc", "grp", "loc"]);
+        if (values[0].IsNull)
+        {
+            return RaftPeerOwner.None;
+        }
+
+        var location = values[2].IsNullOrEmpty ? null : (string?)values[2];
+        return new RaftPeerOwner((long)values[0], values[1].IsNull ? null : RaftRecordCodec.DecodeGroup(values[1]!), location);
     }
 
     public async Task<RaftPeerData> ReadAsync(string peer)

@@ -20,6 +20,7 @@ internal static class SqliteRaftSchema
             service_id  TEXT    NOT NULL,
             peer        TEXT    NOT NULL,
             incarnation INTEGER NOT NULL,
+            location    TEXT,
             grp         BLOB,
             term        INTEGER NOT NULL,
             voted_for   TEXT,

@@ -16,11 +16,11 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
     public Action? BeforeWrite { get; set; }
 
     /// <summary>Claims the peer: bumps its incarnation (creating its row when it joins a group) and reads it back.</summary>
-    public RaftPeerData Claim(string peer, RaftGroupConfig? join)
+    public RaftPeerData Claim(string peer, RaftGroupConfig? join, string? location)
     {
         var update = Command(
-            "UPDATE raft_peer SET incarnation = incarnation + 1, grp = coalesce(grp, $grp) WHERE service_id = $s AND peer = $p RETURNING id",
-            ("$s", serviceId), ("$p", peer), ("$grp", join is null ? DBNull.Value : RaftRecordCodec.EncodeGroup(join)));
+            "UPDATE raft_peer SET incarnation = incarnation + 1, location = $loc, grp = coalesce(grp, $grp) WHERE service_id = $s AND peer = $p RETURNING id",
+            ("$s", serviceId), ("$p", peer), ("$loc", (object?)location ?? DBNull.Value), ("$grp", join is null ? DBNull.Value : RaftRecordCodec.EncodeGroup(join)));
         BeforeWrite?.Invoke();
         var id = update.ExecuteScalar();
         if (id is null)
@@ -31,8 +31,8 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
             }
 
             var insert = Command(
-                "INSERT INTO raft_peer (service_id, peer, incarnation, grp, term, voted_for) VALUES ($s, $p, 1, $grp, 0, NULL) RETURNING id",
-                ("$s", serviceId), ("$p", peer), ("$grp", RaftRecordCodec.EncodeGroup(join)));
+                "INSERT INTO raft_peer (service_id, peer, incarnation, location, grp, term, voted_for) VALUES ($s, $p, 1, $loc, $grp, 0, NULL) RETURNING id",
+                ("$s", serviceId), ("$p", peer), ("$loc", (object?)location ?? DBNull.Value), ("$grp", RaftRecordCodec.EncodeGroup(join)));
             BeforeWrite?.Invoke();
             id = insert.ExecuteScalar();
             if ((long)id! > SqliteRaftSchema.MaxPeerId)
@@ -88,8 +88,13 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
         return true;
     }
 
-    public long ReadIncarnation(string peer) =>
-        Command("SELECT incarnation FROM raft_peer WHERE service_id = $s AND peer = $p", ("$s", serviceId), ("$p", peer)).ExecuteScalar() as long? ?? 0;
+    public RaftPeerOwner ReadOwner(string peer)
+    {
+        using var reader = Command("SELECT incarnation, grp, location FROM raft_peer WHERE service_id = $s AND peer = $p", ("$s", serviceId), ("$p", peer)).ExecuteReader();
+        return reader.Read()
+            ? new RaftPeerOwner(reader.GetInt64(0), reader.IsDBNull(1) ? null : RaftRecordCodec.DecodeGroup((byte[])reader.GetValue(1)), reader.IsDBNull(2) ? null : reader.GetString(2))
+            : RaftPeerOwner.None;
+    }
 
     public RaftPeerData Read(string peer)
     {

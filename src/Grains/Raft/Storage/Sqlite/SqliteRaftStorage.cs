@@ -26,8 +26,8 @@ public sealed class SqliteRaftStorage : IRaftStorage, IDisposable
     /// <summary>The shared writer's counters (commits, writes, lock waits), for metrics and benchmarks.</summary>
     internal SqliteRaftWriter Writer => _writer;
 
-    public Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join) =>
-        _writer.Enqueue(statements => statements.Claim(peer, join));
+    public Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join, string? location) =>
+        _writer.Enqueue(statements => statements.Claim(peer, join, location));
 
     public async Task SaveAsync(string peer, long incarnation, RaftPeerWrite write)
     {
@@ -37,7 +37,7 @@ public sealed class SqliteRaftStorage : IRaftStorage, IDisposable
         }
     }
 
-    public Task<long> ReadIncarnationAsync(string peer) => ReadAsync(statements => statements.ReadIncarnation(peer));
+    public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => ReadAsync(statements => statements.ReadOwner(peer));
 
     public Task<RaftPeerData> ReadAsync(string peer) => ReadAsync(statements => statements.Read(peer));
 

@@ -1,0 +1,42 @@
+namespace RaftOrleans.Grains.Interfaces.Raft;
+
+/// <summary>Making a Raft group: every peer joins it, with placement told the group so its peers land on distinct silos.</summary>
+public static class RaftGroups
+{
+    /// <summary>The request-context key under which a peer's first activation finds its group (for placement).</summary>
+    public const string PlacementKey = "raft.group";
+
+    /// <summary>
+    /// Makes every peer of <paramref name="config"/> a member; idempotent. A peer whose silo just died is asked again
+    /// until the cluster has moved it (bounded by <paramref name="cancellationToken"/>).
+    /// </summary>
+    public static Task InitializeAsync(IGrainFactory grains, RaftGroupConfig config, CancellationToken cancellationToken = default) =>
+        Task.WhenAll(config.PeerIds.Select(async peer =>
+        {
+            var grain = grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(config.Name, peer));
+            while (true)
+            {
+                try
+                {
+                    RequestContext.Set(PlacementKey, config);
+                    await grain.InitializeAsync(config).WaitAsync(cancellationToken);
+                    return;
+                }
+                catch (Exception exception) when (exception is OrleansException or TimeoutException && !cancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+                }
+                finally
+                {
+                    RequestContext.Remove(PlacementKey);
+                }
+            }
+        }));
+
+    /// <summary>The group part of a peer's key <c>group/peer</c> (peer ids hold no '/'), or null.</summary>
+    public static string? GroupOfKey(string key)
+    {
+        var slash = key.LastIndexOf('/');
+        return slash > 0 ? key[..slash] : null;
+    }
+}
