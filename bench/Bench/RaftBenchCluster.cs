@@ -81,9 +81,15 @@ internal sealed class RaftBenchCluster : IAsyncDisposable
             var storage = Enum.Parse<RaftStorage>(siloBuilder.Configuration[StorageKey]!);
             _ = storage switch
             {
-                RaftStorage.Sqlite => siloBuilder.AddSqliteRaftStorage(o => o.DatabasePath = siloBuilder.Configuration[DatabaseKey]!),
-                RaftStorage.Memory => siloBuilder.AddMemoryRaftStorage(Memory),
-                RaftStorage.Redis => siloBuilder.AddRedisRaftStorage(ConfigurationOptions.Parse(siloBuilder.Configuration[RedisKey]!)),
+                RaftStorage.Sqlite => siloBuilder
+                    .AddSqliteRaftStorage(o => o.DatabasePath = siloBuilder.Configuration[DatabaseKey]!)
+                    .AddSqliteGrainDirectory(DirectoryNames.RaftPeers, o => o.DatabasePath = siloBuilder.Configuration[DatabaseKey]! + ".directory"),
+                RaftStorage.Memory => siloBuilder
+                    .AddMemoryRaftStorage(Memory)
+                    .AddSqliteGrainDirectory(DirectoryNames.RaftPeers, o => o.DatabasePath = siloBuilder.Configuration[DatabaseKey]! + ".directory"),
+                RaftStorage.Redis => siloBuilder
+                    .AddRedisRaftStorage(ConfigurationOptions.Parse(siloBuilder.Configuration[RedisKey]!))
+                    .AddRedisGrainDirectory(DirectoryNames.RaftPeers, o => o.ConfigurationOptions = ConfigurationOptions.Parse(siloBuilder.Configuration[RedisKey]!)),
                 _ => throw new ArgumentOutOfRangeException(nameof(storage)),
             };
             siloBuilder

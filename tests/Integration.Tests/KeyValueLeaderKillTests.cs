@@ -1,10 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using RaftOrleans.Grains.Interfaces.KeyValue;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Integration.Tests.Infrastructure;
@@ -49,8 +44,8 @@ public sealed class KeyValueLeaderKillTests(ITestOutputHelper log)
         await cluster.StartSilosAsync(3);
         Log("3 silos up");
 
-        using var host = await ConnectAsync(cluster, redis);
-        var grains = host.Services.GetRequiredService<IClusterClient>();
+        using var host = await ClusterClientHost.ConnectAsync(cluster, redis, SetupTimeout);
+        var grains = host.Client();
         var group = $"kv-{Guid.NewGuid():N}";
         var peers = Enumerable.Range(0, PeerCount).Select(i => $"p{i}").ToArray();
         using (var setup = new CancellationTokenSource(SetupTimeout))
@@ -71,20 +66,20 @@ public sealed class KeyValueLeaderKillTests(ITestOutputHelper log)
         IReadOnlyList<(string Peer, PeerState? State)> states;
         while (true)
         {
-            states = await StatesAsync(grains, group, peers);
+            states = await RaftGroupProbe.StatesAsync(grains, group, peers);
             var leader = states.Where(s => s.State is { IsLeader: true }).OrderByDescending(s => s.State!.Term).FirstOrDefault();
-            var leaderSilo = leader.State is { } state ? SiloOf(cluster, state) : null;
+            var leaderSilo = leader.State is { } state ? RaftGroupProbe.SiloOf(cluster, state) : null;
             if (leaderSilo is not null && (redis is not null || leaderSilo != cluster.Silos[0]))
             {
                 victim = leaderSilo;
-                Log($"leader {leader.Peer} (term {leader.State!.Term}) on {victim.Process.Name}; peers: {Describe(cluster, states)}");
+                Log($"leader {leader.Peer} (term {leader.State!.Term}) on {victim.Process.Name}; peers: {RaftGroupProbe.Describe(cluster, states)}");
                 break;
             }
 
-            Assert.True(_clock.Elapsed < deadline, $"no leader on a silo that may be killed within {SetupTimeout.TotalSeconds:0} s; peers: {Describe(cluster, states)}");
+            Assert.True(_clock.Elapsed < deadline, $"no leader on a silo that may be killed within {SetupTimeout.TotalSeconds:0} s; peers: {RaftGroupProbe.Describe(cluster, states)}");
             if (leaderSilo is not null)
             {
-                Log($"leader {leader.Peer} is on the primary silo {leaderSilo.Process.Name}: crashing it to move leadership; peers: {Describe(cluster, states)}");
+                Log($"leader {leader.Peer} is on the primary silo {leaderSilo.Process.Name}: crashing it to move leadership; peers: {RaftGroupProbe.Describe(cluster, states)}");
                 await grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(group, leader.Peer)).CrashAsync().WaitAsync(CallTimeout);
                 var acked = writer.Count;
                 await writer.WaitAsync(acks => acks.Count > acked, ResumeTimeout, "a write after crashing the leader peer");
@@ -95,7 +90,7 @@ public sealed class KeyValueLeaderKillTests(ITestOutputHelper log)
             }
         }
 
-        var onVictim = states.Count(s => s.State is { } state && SiloOf(cluster, state) == victim);
+        var onVictim = states.Count(s => s.State is { } state && RaftGroupProbe.SiloOf(cluster, state) == victim);
         var ackedBeforeKill = writer.Count;
         victim.Process.Kill();
         var killedAt = _clock.Elapsed;
@@ -118,8 +113,8 @@ public sealed class KeyValueLeaderKillTests(ITestOutputHelper log)
         var acknowledged = await writer.StopAsync(ResumeTimeout);
         var maxGap = acknowledged.Zip(acknowledged.Skip(1), (a, b) => b.At - a.At).Max();
         Log($"{acknowledged.Count} writes acknowledged in all; longest gap between two acknowledgements {Seconds(maxGap)}");
-        states = await StatesAsync(grains, group, peers);
-        Log($"peers after the restart: {Describe(cluster, states)}");
+        states = await RaftGroupProbe.StatesAsync(grains, group, peers);
+        Log($"peers after the restart: {RaftGroupProbe.Describe(cluster, states)}");
 
         using var reading = new CancellationTokenSource(ResumeTimeout);
         var value = await new KeyValueClient(grains, group, peers).GetAsync(key, reading.Token);
@@ -132,70 +127,6 @@ public sealed class KeyValueLeaderKillTests(ITestOutputHelper log)
         // One clerk, one request at a time, none outstanding when it stopped: the value is exactly its acknowledged appends, in order.
         Assert.Equal(acknowledged.Select(a => a.Value), stored);
     }
-
-    private static async Task<IHost> ConnectAsync(SiloProcessCluster cluster, string? redis)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client =>
-        {
-            if (redis is null)
-            {
-                // Every silo is a gateway, so that any of them may die.
-                client.UseStaticClustering(cluster.Silos.Select(s => new IPEndPoint(IPAddress.Loopback, s.GatewayPort)).ToArray());
-            }
-            else
-            {
-                client.UseRedisClustering(options => options.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis));
-            }
-
-            client.Configure<ClusterOptions>(options =>
-            {
-                options.ClusterId = cluster.ClusterId;
-                options.ServiceId = new Grains.Hosting.SiloHostOptions().ServiceId;
-            });
-        });
-
-        var host = builder.Build();
-        using var starting = new CancellationTokenSource(SetupTimeout);
-        try
-        {
-            await host.StartAsync(starting.Token);
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
-        return host;
-    }
-
-    private static async Task<IReadOnlyList<(string Peer, PeerState? State)>> StatesAsync(IGrainFactory grains, string group, IReadOnlyList<string> peers) =>
-        await Task.WhenAll(peers.Select(async peer =>
-        {
-            try
-            {
-                return (peer, (PeerState?)await grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(group, peer)).GetStateAsync().WaitAsync(CallTimeout));
-            }
-            catch (Exception exception) when (exception is OrleansException or TimeoutException)
-            {
-                return (peer, null);
-            }
-        }));
-
-    /// <summary>The silo process of a peer's activation: its address is <c>127.0.0.1:11111@123456</c>.</summary>
-    private static SiloProcess? SiloOf(SiloProcessCluster cluster, PeerState state)
-    {
-        var endpoint = state.Silo.Split('@')[0];
-        var port = int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
-        return cluster.Silos.FirstOrDefault(s => s.SiloPort == port);
-    }
-
-    private static string Describe(SiloProcessCluster cluster, IEnumerable<(string Peer, PeerState? State)> states) =>
-        string.Join(", ", states.Select(s => s.State is { } state
-            ? $"{s.Peer}@{SiloOf(cluster, state)?.Process.Name ?? state.Silo}{(state.IsLeader ? " (leader)" : string.Empty)} term {state.Term} commit {state.CommitIndex}"
-            : $"{s.Peer}: no answer"));
 
     private static string Seconds(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.00} s");
 

@@ -8,6 +8,13 @@ namespace RaftOrleans.Grains.Interfaces.KeyValue;
 /// retries a request until it is answered, and numbers its requests so that a retried one takes effect
 /// once. Every request, Get included, goes through the Raft log, so replies are linearizable. One request
 /// at a time per client: concurrent calls on one instance wait their turn.
+/// <para>
+/// Requests go through a relay (<see cref="IRaftRouterGrain"/>): the client sends each relay key through one
+/// gateway, so after an attempt that timed out or failed, the clerk avoids that key for a while and takes another,
+/// which most likely goes through another gateway. A paused gateway silo then costs an attempt, not every request
+/// to the peers it would carry. A peer whose attempt timed out is not followed as a leader hint for a while either,
+/// since the peers that name it may not have noticed yet that it is gone.
+/// </para>
 /// </summary>
 public sealed class KeyValueClient
 {
@@ -18,10 +25,18 @@ public sealed class KeyValueClient
     private readonly string _group;
     private readonly IReadOnlyList<string> _peers;
     private readonly KvLimits _limits;
+    /// <summary>Relays per client: enough to spread attempts over every gateway, few enough to stay activated.</summary>
+    private const int Relays = 64;
+
     private readonly TimeSpan _attemptTimeout;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private static readonly TimeSpan RelayQuarantine = TimeSpan.FromSeconds(10);
+
+    private readonly long[] _suspectUntil;
+    private readonly long[] _relayAvoidedUntil = new long[Relays];
     private long _sequence;
     private int _leaderGuess;
+    private int _relay = Random.Shared.Next(Relays);
 
     public KeyValueClient(IGrainFactory grains, string group, IReadOnlyList<string> peers, KvLimits? limits = null, TimeSpan? attemptTimeout = null)
     {
@@ -30,7 +45,8 @@ public sealed class KeyValueClient
         _group = group;
         _peers = peers;
         _limits = limits ?? new KvLimits();
-        _attemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(2);
+        _attemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(1);
+        _suspectUntil = new long[peers.Count];
     }
 
     public Guid ClientId { get; } = Guid.NewGuid();
@@ -69,22 +85,29 @@ public sealed class KeyValueClient
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var peer = _grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(_group, _peers[_leaderGuess]));
+                var target = _leaderGuess;
+                var relay = _grains.GetGrain<IRaftRouterGrain>(_relay);
                 try
                 {
-                    var reply = KvReply.Decode(await peer.ExecuteAsync(command).WaitAsync(_attemptTimeout, cancellationToken));
+                    var reply = KvReply.Decode(await relay.ExecuteAsync(RaftGroupConfig.PeerKey(_group, _peers[target]), command).WaitAsync(_attemptTimeout, cancellationToken));
                     return reply.Error is null ? reply : throw new KvRequestException(reply.Error);
                 }
-                catch (NotLeaderException notLeader) when (notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index && index != _leaderGuess)
+                catch (NotLeaderException notLeader) when (notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index && index != target && !IsSuspect(index))
                 {
                     _leaderGuess = index;
                     continue;
                 }
                 catch (Exception exception) when (exception is NotLeaderException or LeadershipLostException or TimeoutException or OrleansException)
                 {
-                    // No leader known here, leadership changed under the request, or the peer is unreachable:
-                    // try the next peer; the sequence number makes the retry safe.
-                    _leaderGuess = (_leaderGuess + 1) % _peers.Count;
+                    // No leader known there, leadership changed under the request, or the peer (or the way to it)
+                    // did not answer: try the next peer; the sequence number makes the retry safe.
+                    if (exception is TimeoutException or OrleansException)
+                    {
+                        _suspectUntil[target] = Environment.TickCount64 + (long)(2 * _attemptTimeout.TotalMilliseconds);
+                        AvoidRelay();
+                    }
+
+                    _leaderGuess = (target + 1) % _peers.Count;
                 }
 
                 await Task.Delay(backoff, cancellationToken);
@@ -95,6 +118,17 @@ public sealed class KeyValueClient
         {
             _oneAtATime.Release();
         }
+    }
+
+    private bool IsSuspect(int peer) => Environment.TickCount64 < _suspectUntil[peer];
+
+    /// <summary>The relay in use may sit behind a gateway that does not answer: take another one for a while.</summary>
+    private void AvoidRelay()
+    {
+        var now = Environment.TickCount64;
+        _relayAvoidedUntil[_relay] = now + (long)RelayQuarantine.TotalMilliseconds;
+        var usable = Enumerable.Range(0, Relays).Where(r => _relayAvoidedUntil[r] <= now).ToArray();
+        _relay = usable.Length > 0 ? usable[Random.Shared.Next(usable.Length)] : Random.Shared.Next(Relays);
     }
 
     private int IndexOf(string peer)

@@ -40,6 +40,7 @@ public static class SiloHostExtensions
 
             builder.AddSqliteGrainStorage(StorageNames.MapReduce, sqlite => sqlite.DatabasePath = options.DatabasePath);
             builder.AddSqliteRaftStorage(sqlite => sqlite.DatabasePath = options.RaftDatabasePath);
+            builder.AddSqliteGrainDirectory(DirectoryNames.RaftPeers, sqlite => sqlite.DatabasePath = options.DirectoryDatabasePath);
 
             builder.UseInMemoryReminderService();
         }
@@ -73,6 +74,7 @@ public static class SiloHostExtensions
             storageOptions.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
         builder.AddRedisRaftStorage(redis);
+        builder.AddRedisGrainDirectory(DirectoryNames.RaftPeers, directory => directory.ConfigurationOptions = redis.Clone());
 
         builder.UseRedisReminderService(reminders => reminders.ConfigurationOptions = redis.Clone());
     }

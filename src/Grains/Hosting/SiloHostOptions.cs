@@ -50,5 +50,8 @@ public sealed class SiloHostOptions
     /// <summary>The Raft peers' term, vote, log and snapshot (<see cref="Raft.Storage.IRaftStorage"/>).</summary>
     public string RaftDatabasePath => Path.Combine(DataDirectory, "raft.db");
 
+    /// <summary>Where the Raft peers' activations are found (<see cref="DirectoryNames.RaftPeers"/>).</summary>
+    public string DirectoryDatabasePath => Path.Combine(DataDirectory, "directory.db");
+
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 }

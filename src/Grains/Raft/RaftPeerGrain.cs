@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.GrainDirectory;
 using Orleans.Runtime.Placement;
+using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Grains.Raft.Placement;
 using RaftOrleans.Grains.Raft.StateMachines;
@@ -28,6 +30,7 @@ namespace RaftOrleans.Grains.Raft;
 /// </para>
 /// </summary>
 [RaftPeerPlacement]
+[GrainDirectory(GrainDirectoryName = DirectoryNames.RaftPeers)]
 internal sealed partial class RaftPeerGrain(
     IRaftStorage storage,
     RaftStateMachineRegistry stateMachines,

@@ -26,6 +26,7 @@ public sealed class RaftSiloConfigurator : ISiloConfigurator
             new SqliteRaftStorageOptions { DatabasePath = database },
             services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId)));
         siloBuilder
+            .AddSqliteGrainDirectory(DirectoryNames.RaftPeers, options => options.DatabasePath = database + ".directory")
             .AddRaft(options =>
             {
                 options.TickPeriod = TimeSpan.FromMilliseconds(50);

@@ -128,11 +128,13 @@ public sealed class ChildProcess : IDisposable
     public void Kill() => _process.Kill(entireProcessTree: false);
 
     /// <summary>SIGTERM: what a service manager sends to stop a process.</summary>
-    public void Terminate()
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
-        kill.WaitForExit(TimeSpan.FromSeconds(10));
-    }
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>SIGSTOP: the process freezes, sockets open and silent, as a host that stalls.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>SIGCONT: a paused process goes on.</summary>
+    public void Resume() => Signal("CONT");
 
     public string Tail(int count = 40)
     {
@@ -189,6 +191,12 @@ public sealed class ChildProcess : IDisposable
         {
             found.TrySetResult(line);
         }
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit(TimeSpan.FromSeconds(10));
     }
 
     private int? ExitCodeOrNull() => _process.HasExited ? _process.ExitCode : null;

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using RaftOrleans.Grains.Interfaces.KeyValue;
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Integration.Tests.Infrastructure;
+using RaftOrleans.TestSupport;
+
+namespace RaftOrleans.Integration.Tests;
+
+/// <summary>
+/// One silo paused or killed never stops a Raft group for long. Three silo processes on Redis, a key/value group
+/// under continuous writes from three clerks: each silo in turn (the leader's first) is paused with SIGSTOP for
+/// 10 s, then each in turn is killed with SIGKILL and a new silo started, as a supervisor would. After each fault
+/// the longest time without a completed write must stay within 2 s; no acknowledged write may be lost, and the
+/// history must be linearizable. A silo declared dead while paused ends itself when it resumes (exit 134,
+/// Orleans' FailFast); the test then starts another, as a supervisor does.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class RaftAvailabilityTests(ITestOutputHelper log)
+{
+    private static readonly TimeSpan MaxGap = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Pause = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SetupTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<string> _report = [];
+    private readonly List<(string Fault, TimeSpan Gap)> _gaps = [];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task ThreePeers_EachSiloPausedThenKilledInTurn_WritesResumeWithin2s(bool fastFailureDetection) =>
+        RunAsync($"it-avail3{(fastFailureDetection ? "f" : "d")}", peers: 3, kill: true, fastFailureDetection);
+
+    [Fact]
+    public Task FivePeersOnThreeSilos_EachSiloPausedInTurn_WritesResumeWithin2s() =>
+        RunAsync("it-avail5", peers: 5, kill: false, fastFailureDetection: false);
+
+    private async Task RunAsync(string name, int peers, bool kill, bool fastFailureDetection)
+    {
+        using var work = new TempDirectory(name);
+        var redis = TestRedis.ConnectionString;
+        using var cluster = new SiloProcessCluster(name, work.Path, redis, log, $"--RaftOrleans:FastFailureDetection={fastFailureDetection}");
+        await cluster.StartSilosAsync(3);
+        using var host = await ClusterClientHost.ConnectAsync(cluster, redis, SetupTimeout);
+        var grains = host.Client();
+        var group = $"avail-{Guid.NewGuid():N}"[..14];
+        var ids = Enumerable.Range(0, peers).Select(i => $"p{i}").ToArray();
+        using (var setup = new CancellationTokenSource(SetupTimeout))
+        {
+            await KeyValueClient.CreateGroupAsync(grains, group, ids, setup.Token);
+        }
+
+        var states = await SpreadAsync(cluster, grains, group, ids, "start-up");
+        Log($"group {group} ({peers} peers, fast failure detection {fastFailureDetection}): {RaftGroupProbe.Describe(cluster, states)}");
+        await using var workload = new KvWorkload(grains, group, ids, clerks: 3, _clock);
+        workload.Start();
+        await workload.WaitForWritesAsync(50, SetupTimeout);
+
+        foreach (var victim in InTurn(cluster, states))
+        {
+            var pausedAt = _clock.Elapsed;
+            victim.Process.Pause();
+            Log($"SIGSTOP {victim.Process.Name}");
+            await Task.Delay(Pause);
+            victim.Process.Resume();
+            Log($"SIGCONT {victim.Process.Name} after {Seconds(_clock.Elapsed - pausedAt)}");
+            await ReplaceIfDeclaredDeadAsync(cluster, grains, victim);
+            states = await SpreadAsync(cluster, grains, group, ids, $"the pause of {victim.Process.Name}");
+            await workload.WaitForWritesAsync(20, RecoveryTimeout);
+            Record("pause", victim, workload.LongestGap(pausedAt, _clock.Elapsed), states, cluster);
+        }
+
+        if (kill)
+        {
+            foreach (var victim in InTurn(cluster, states))
+            {
+                var killedAt = _clock.Elapsed;
+                victim.Process.Kill();
+                Log($"SIGKILL {victim.Process.Name}");
+                var replacement = await cluster.StartSiloAsync();
+                Log($"{replacement.Process.Name} started {Seconds(_clock.Elapsed - killedAt)} after the kill");
+                states = await SpreadAsync(cluster, grains, group, ids, $"the kill of {victim.Process.Name}");
+                await workload.WaitForWritesAsync(20, RecoveryTimeout);
+                Record("kill", victim, workload.LongestGap(killedAt, _clock.Elapsed), states, cluster);
+            }
+        }
+
+        var (verdict, operations, lost) = await workload.StopAndCheckAsync();
+        Log($"{workload.Writes} writes, {operations} checked operations: {verdict.Outcome} in {verdict.Elapsed.TotalMilliseconds:0} ms");
+        foreach (var line in _report)
+        {
+            log.WriteLine(line);
+        }
+
+        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged appends lost: {string.Join(' ', lost.Take(10))}");
+        Assert.True(verdict.IsLinearizable, verdict.Explanation);
+        Assert.All(_gaps, g => Assert.True(g.Gap <= MaxGap, $"no write completed for {Seconds(g.Gap)} after the {g.Fault}: {string.Join("; ", _report)}"));
+    }
+
+    /// <summary>The silos in the order to fault them: the leader's first, then the others.</summary>
+    private static List<SiloProcess> InTurn(SiloProcessCluster cluster, IReadOnlyList<(string Peer, PeerState? State)> states)
+    {
+        var live = cluster.Silos.Where(s => !s.Process.HasExited).ToList();
+        var leader = states.Where(s => s.State is { IsLeader: true }).Select(s => RaftGroupProbe.SiloOf(cluster, s.State!)).FirstOrDefault();
+        return [.. live.OrderBy(s => s == leader ? 0 : 1)];
+    }
+
+    /// <summary>
+    /// A silo that the cluster declared dead while it was paused ends itself when it resumes (Orleans' FailFast, exit
+    /// 134): wait until it is either back in the membership as active or gone, and when gone start another, as a
+    /// supervisor would.
+    /// </summary>
+    private async Task ReplaceIfDeclaredDeadAsync(SiloProcessCluster cluster, IGrainFactory grains, SiloProcess silo)
+    {
+        var deadline = _clock.Elapsed + RecoveryTimeout;
+        var management = grains.GetGrain<IManagementGrain>(0);
+        while (!silo.Process.HasExited)
+        {
+            Assert.True(_clock.Elapsed < deadline, $"{silo.Process.Name} neither rejoined nor ended within {RecoveryTimeout.TotalSeconds:0} s of its resume");
+            var hosts = await management.GetHosts(onlyActive: false);
+            var status = hosts.Where(h => h.Key.Endpoint.Port == silo.SiloPort).Select(h => (SiloStatus?)h.Value).FirstOrDefault();
+            if (status == SiloStatus.Active)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        Log($"{silo.Process.Name} exited with {await silo.Process.WaitForExitAsync(TimeSpan.FromSeconds(1))} after its pause (declared dead meanwhile); starting another");
+        await cluster.StartSiloAsync();
+    }
+
+    /// <summary>Waits until every peer answers, one leads, and the group is as spread over the live silos as it can be.</summary>
+    private async Task<IReadOnlyList<(string Peer, PeerState? State)>> SpreadAsync(SiloProcessCluster cluster, IGrainFactory grains, string group, string[] ids, string after)
+    {
+        var deadline = _clock.Elapsed + RecoveryTimeout;
+        while (true)
+        {
+            var states = await RaftGroupProbe.StatesAsync(grains, group, ids, TimeSpan.FromSeconds(2));
+            var silos = states.Select(s => s.State is { } state ? RaftGroupProbe.SiloOf(cluster, state) : null).ToList();
+            var live = cluster.Silos.Count(s => !s.Process.HasExited);
+            var perSilo = silos.Where(s => s is not null).GroupBy(s => s).Select(g => g.Count()).ToList();
+            var spread = silos.All(s => s is { Process.HasExited: false }) && perSilo.Max() <= (ids.Length + live - 1) / live && perSilo.Count == Math.Min(ids.Length, live);
+            if (spread && states.Any(s => s.State is { IsLeader: true }))
+            {
+                return states;
+            }
+
+            Assert.True(_clock.Elapsed < deadline, $"after {after}, the group did not come back spread over the silos within {RecoveryTimeout.TotalSeconds:0} s: {RaftGroupProbe.Describe(cluster, states)}");
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    private void Record(string fault, SiloProcess victim, TimeSpan gap, IReadOnlyList<(string Peer, PeerState? State)> states, SiloProcessCluster cluster)
+    {
+        _gaps.Add(($"{fault} of {victim.Process.Name}", gap));
+        var line = $"{fault} of {victim.Process.Name}: longest time without a completed write {Seconds(gap)}; then {RaftGroupProbe.Describe(cluster, states)}";
+        _report.Add(line);
+        Log(line);
+    }
+
+    private static string Seconds(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.00} s");
+
+    private void Log(string message) => log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {message}");
+}
