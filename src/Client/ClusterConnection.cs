@@ -28,11 +28,12 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
     /// <param name="cluster">Gateways, <c>host:port[,host:port…]</c>; null for Redis or an embedded silo.</param>
     /// <param name="redis">The Redis connection string of a Redis-clustered cluster; null for gateways or an embedded silo.</param>
     /// <param name="clusterId">The named cluster's ClusterId; a gateway refuses clients of another cluster.</param>
+    /// <param name="serviceId">The named cluster's ServiceId.</param>
     /// <param name="dataDirectory">The embedded silo's durable store.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="ClusterUnavailableException">The named cluster (or its Redis) cannot be reached.</exception>
     /// <exception cref="OptionsValidationException">Both a cluster and Redis are named, or the Redis connection string is malformed.</exception>
-    public static async Task<ClusterConnection> OpenAsync(string? cluster, string? redis, string clusterId, string dataDirectory, CancellationToken cancellationToken)
+    public static async Task<ClusterConnection> OpenAsync(string? cluster, string? redis, string clusterId, string serviceId, string dataDirectory, CancellationToken cancellationToken)
     {
         redis = string.IsNullOrWhiteSpace(redis) ? null : redis;
         if (cluster is not null && redis is not null)
@@ -64,7 +65,7 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
                 .Configure<ClusterOptions>(options =>
                 {
                     options.ClusterId = clusterId;
-                    options.ServiceId = new SiloHostOptions().ServiceId;
+                    options.ServiceId = serviceId;
                 }));
             description = $"cluster {clusterId} via {named}";
         }
@@ -90,7 +91,7 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
                 .Configure<ClusterOptions>(options =>
                 {
                     options.ClusterId = clusterId;
-                    options.ServiceId = new SiloHostOptions().ServiceId;
+                    options.ServiceId = serviceId;
                 }));
             description = $"cluster at {cluster}";
         }

@@ -25,6 +25,13 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static Option<string> ServiceId { get; } = new("--service-id")
+    {
+        Description = "ServiceId of the named cluster (its silos' RaftOrleans:ServiceId).",
+        DefaultValueFactory = _ => new SiloHostOptions().ServiceId,
+        Recursive = true,
+    };
+
     public static Option<string> DataDirectory { get; } = new("--data-dir")
     {
         Description = "Where the embedded silo keeps its durable state.",

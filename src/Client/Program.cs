@@ -7,6 +7,7 @@ var root = new RootCommand("Raft.Orleans client: MapReduce jobs and a Raft-repli
     GlobalOptions.Cluster,
     GlobalOptions.Redis,
     GlobalOptions.ClusterId,
+    GlobalOptions.ServiceId,
     GlobalOptions.DataDirectory,
     MapReduceCommands.Create(),
     KeyValueCommands.Create(),

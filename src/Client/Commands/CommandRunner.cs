@@ -16,6 +16,7 @@ internal static class CommandRunner
                 parse.GetValue(GlobalOptions.Cluster),
                 parse.GetValue(GlobalOptions.Redis),
                 parse.GetValue(GlobalOptions.ClusterId)!,
+                parse.GetValue(GlobalOptions.ServiceId)!,
                 parse.GetValue(GlobalOptions.DataDirectory)!,
                 cancellationToken);
             return await body(connection, cancellationToken);

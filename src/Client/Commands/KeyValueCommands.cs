@@ -33,6 +33,19 @@ internal static class KeyValueCommands
             Console.WriteLine(await client.GetAsync(parse.GetValue(key)!, ct));
         }));
         command.Subcommands.Add(get);
+
+        var peers = new Command("peers", "Show where each peer of the group runs and what it knows: silo, role, term, commit and applied index.");
+        peers.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, async (client, ct) =>
+        {
+            Console.WriteLine($"{"peer",-6} {"silo",-28} {"role",-8} {"term",6} {"commit",10} {"applied",10} {"last",10}");
+            foreach (var (peer, state) in await client.PeersAsync(ct))
+            {
+                Console.WriteLine(state is null
+                    ? $"{peer,-6} (no answer)"
+                    : $"{peer,-6} {state.Silo,-28} {(state.IsLeader ? "leader" : "follower"),-8} {state.Term,6} {state.CommitIndex,10} {state.LastApplied,10} {state.LastIndex,10}");
+            }
+        }));
+        command.Subcommands.Add(peers);
         return command;
     }
 

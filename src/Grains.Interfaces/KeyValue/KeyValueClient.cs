@@ -58,6 +58,20 @@ public sealed class KeyValueClient
     public static Task CreateGroupAsync(IGrainFactory grains, string group, IReadOnlyList<string> peers, CancellationToken cancellationToken = default) =>
         RaftGroups.InitializeAsync(grains, new RaftGroupConfig(group, peers, StateMachineName), cancellationToken);
 
+    /// <summary>Each peer's view of itself (where it runs, its role and log positions), or null for a peer that did not answer within the attempt timeout.</summary>
+    public async Task<IReadOnlyList<(string Peer, PeerState? State)>> PeersAsync(CancellationToken cancellationToken = default) =>
+        await Task.WhenAll(_peers.Select(async peer =>
+        {
+            try
+            {
+                return (peer, (PeerState?)await _grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(_group, peer)).GetStateAsync().WaitAsync(_attemptTimeout, cancellationToken));
+            }
+            catch (Exception exception) when (exception is TimeoutException or OrleansException)
+            {
+                return (peer, null);
+            }
+        }));
+
     public async Task PutAsync(string key, string value, CancellationToken cancellationToken = default) =>
         await ExecuteAsync(KvOperation.Put, key, value, cancellationToken);
 
@@ -111,7 +125,7 @@ public sealed class KeyValueClient
                 }
 
                 await Task.Delay(backoff, cancellationToken);
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 200));
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 50));
             }
         }
         finally

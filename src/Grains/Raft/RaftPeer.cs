@@ -27,6 +27,9 @@ internal sealed partial class RaftPeer
 
     private bool _pumping;
 
+    /// <summary>The term, role and leader last logged, to log each change once.</summary>
+    private (long Term, RaftRole Role, string? Leader) _seen;
+
     /// <summary>Bytes of commands applied since the last snapshot: what compaction would free.</summary>
     private long _appliedBytesSinceSnapshot;
 
@@ -53,6 +56,7 @@ internal sealed partial class RaftPeer
         }
 
         Node = new RaftNode(config, random, data.HardState, data.Snapshot, data.Entries);
+        _seen = (Node.CurrentTerm, Node.Role, Node.LeaderId);
         LogStarted(logger, Key, Node.CurrentTerm, Node.LastIndex, Node.LastIncludedIndex, store.Incarnation);
     }
 
@@ -162,6 +166,13 @@ internal sealed partial class RaftPeer
 
     private void Pump()
     {
+        var now = (Node.CurrentTerm, Node.Role, Node.LeaderId);
+        if (now != _seen)
+        {
+            _seen = now;
+            LogRoleChanged(_logger, Key, now.CurrentTerm, now.Role, now.LeaderId ?? "none");
+        }
+
         if (!_pumping && !IsStopped && Node.HasReady)
         {
             _ = PumpAsync();

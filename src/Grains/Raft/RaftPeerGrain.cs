@@ -175,7 +175,7 @@ internal sealed partial class RaftPeerGrain(
     /// <summary>
     /// As leader: when a silo holds two more of the group's peers than another, moves one of them (a follower when
     /// it can) to the emptiest silo, one move at a time (<see cref="GroupSpread.Rebalance"/>). Nothing moves while
-    /// a peer is down or not where its storage says.
+    /// a peer is down or not where its storage says, nor a peer without which the caught-up peers are no majority.
     /// </summary>
     private async Task RebalanceAsync()
     {
@@ -194,8 +194,15 @@ internal sealed partial class RaftPeerGrain(
             return;
         }
 
+        // A peer may restart elsewhere only if the peers caught up without it still make a majority.
+        var node = peer.Node;
+        var window = (long)_options.MaxEntriesPerAppend * _options.MaxInflightAppends;
+        var caughtUp = group.PeerIds.Count(id => id == self || node.MatchIndex(id) >= node.CommitIndex - window);
+        var quorum = (group.PeerIds.Count / 2) + 1;
+        bool MayLeave(string id) => caughtUp - (id == self || node.MatchIndex(id) >= node.CommitIndex - window ? 1 : 0) >= quorum;
+
         var up = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToList();
-        if (_peer.IsStopped || GroupSpread.Rebalance(locations, up, self) is not { } move)
+        if (_peer.IsStopped || GroupSpread.Rebalance(locations, up, self, MayLeave) is not { } move)
         {
             _move = null;
             return;

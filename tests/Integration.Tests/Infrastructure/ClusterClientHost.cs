@@ -28,7 +28,7 @@ public static class ClusterClientHost
             client.Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = cluster.ClusterId;
-                options.ServiceId = new Grains.Hosting.SiloHostOptions().ServiceId;
+                options.ServiceId = cluster.ServiceId;
             });
 
             // Silos that join or are declared dead are seen within seconds, not a minute.

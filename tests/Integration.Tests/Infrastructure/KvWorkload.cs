@@ -50,13 +50,13 @@ public sealed class KvWorkload(IGrainFactory grains, string group, IReadOnlyList
         }
     }
 
-    /// <summary>The longest time within [<paramref name="from"/>, <paramref name="to"/>] in which no write completed.</summary>
-    public TimeSpan LongestGap(TimeSpan from, TimeSpan to)
+    /// <summary>The longest time within [<paramref name="from"/>, <paramref name="to"/>] in which no write completed, and when it began.</summary>
+    public (TimeSpan Gap, TimeSpan Start) LongestGap(TimeSpan from, TimeSpan to)
     {
         lock (_writes)
         {
             var times = _writes.Where(t => t > from && t < to).Prepend(from).Append(to).ToList();
-            return times.Zip(times.Skip(1), (a, b) => b - a).Max();
+            return times.Zip(times.Skip(1), (a, b) => (b - a, a)).MaxBy(g => g.Item1);
         }
     }
 

@@ -20,14 +20,17 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
 
     public string ClusterId { get; } = $"{name}-{Guid.NewGuid():N}";
 
+    /// <summary>Its own too: grain state and reminders in a shared Redis belong to a service, and would bring another test's grains back here.</summary>
+    public string ServiceId => ClusterId;
+
     public string DataDirectory { get; } = Path.Combine(workDirectory, "data");
 
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
     /// <summary>The arguments that point the client at this cluster.</summary>
     public IReadOnlyList<string> ClientArguments => redis is null
-        ? ["--cluster", string.Join(",", _silos.Where(s => !s.Process.HasExited).Select(s => s.Gateway)), "--cluster-id", ClusterId]
-        : ["--redis", redis, "--cluster-id", ClusterId];
+        ? ["--cluster", string.Join(",", _silos.Where(s => !s.Process.HasExited).Select(s => s.Gateway)), "--cluster-id", ClusterId, "--service-id", ServiceId]
+        : ["--redis", redis, "--cluster-id", ClusterId, "--service-id", ServiceId];
 
     /// <summary>Starts <paramref name="count"/> silos at once and waits until each says it has started.</summary>
     public async Task<IReadOnlyList<SiloProcess>> StartSilosAsync(int count)
@@ -103,6 +106,7 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
         List<string> arguments =
         [
             $"--RaftOrleans:ClusterId={ClusterId}",
+            $"--RaftOrleans:ServiceId={ServiceId}",
             Setting("SiloPort", siloPort),
             Setting("GatewayPort", gatewayPort),
             Setting("PrimarySiloPort", primaryPort),

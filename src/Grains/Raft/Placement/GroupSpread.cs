@@ -44,12 +44,15 @@ public static class GroupSpread
 
     /// <summary>
     /// One move that evens the group out, or null when it is as even as it can be (no silo holds two more peers
-    /// than another) or a peer's whereabouts are unknown. The peer moved is never <paramref name="leader"/> unless
-    /// it is the only one on the fullest silo, and it goes to the emptiest silo.
+    /// than another), a peer's whereabouts are unknown, or no peer on the fullest silo may leave. The peer moved is
+    /// never <paramref name="leader"/> unless it is the only one on the fullest silo that may leave, and it goes to
+    /// the emptiest silo.
     /// </summary>
     /// <param name="locations">Each peer of the group and the silo it runs on (null: unknown, e.g. down).</param>
     /// <param name="silos">The silos that are up and can host peers.</param>
-    public static (string Peer, string To)? Rebalance(IReadOnlyDictionary<string, string?> locations, IReadOnlyList<string> silos, string leader)
+    /// <param name="mayLeave">Whether a peer can restart elsewhere without the group losing its majority.</param>
+    public static (string Peer, string To)? Rebalance(
+        IReadOnlyDictionary<string, string?> locations, IReadOnlyList<string> silos, string leader, Func<string, bool> mayLeave)
     {
         if (silos.Count < 2 || locations.Values.Any(l => l is null || !silos.Contains(l, StringComparer.Ordinal)))
         {
@@ -65,7 +68,8 @@ public static class GroupSpread
             return null;
         }
 
-        var peer = onSilo[fullest].FirstOrDefault(p => p != leader) ?? onSilo[fullest][0];
-        return (peer, emptiest);
+        var movable = onSilo[fullest].Where(mayLeave).ToList();
+        var peer = movable.FirstOrDefault(p => p != leader) ?? movable.FirstOrDefault();
+        return peer is null ? null : (peer, emptiest);
     }
 }

@@ -36,24 +36,34 @@ public sealed class GroupSpreadTests
     [Fact]
     public void AGroupWithTwoPeersOnOneSiloAndAnEmptySilo_MovesAFollowerThere()
     {
-        var move = GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1", ["p2"] = "s2" }, Silos, leader: "p0");
+        var move = GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1", ["p2"] = "s2" }, Silos, leader: "p0", Any);
         Assert.Equal(("p1", "s3"), move);
     }
 
     [Fact]
-    public void TheLeaderMovesOnlyWhenItIsAloneOnTheFullestSilo()
+    public void AWholeGroupOnOneSilo_MovesAFollowerFirst()
     {
         var locations = new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1", ["p2"] = "s1" };
-        Assert.Equal(("p1", "s2"), GroupSpread.Rebalance(locations, Silos, leader: "p0"));
+        Assert.Equal(("p1", "s2"), GroupSpread.Rebalance(locations, Silos, leader: "p0", Any));
+    }
+
+    [Fact]
+    public void APeerWithoutWhichTheCaughtUpPeersAreNoMajority_StaysPut_AndAnotherMayGo()
+    {
+        var locations = new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1", ["p2"] = "s2" };
+        Assert.Null(GroupSpread.Rebalance(locations, Silos, "p0", mayLeave: p => false));
+        Assert.Equal(("p0", "s3"), GroupSpread.Rebalance(locations, Silos, "p0", mayLeave: p => p == "p0"));
     }
 
     [Fact]
     public void AGroupAsEvenAsItCanBe_OrWithAPeerDown_StaysWhereItIs()
     {
-        Assert.Null(GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s2", ["p2"] = "s3" }, Silos, "p0"));
-        Assert.Null(GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1", ["p2"] = "s2", ["p3"] = "s2", ["p4"] = "s3" }, Silos, "p0"));
-        Assert.Null(GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1", ["p2"] = null }, Silos, "p0"));
-        Assert.Null(GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1", ["p2"] = "gone" }, Silos, "p0"));
-        Assert.Null(GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1" }, ["s1"], "p0"));
+        Assert.Null(GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s2", ["p2"] = "s3" }, Silos, "p0", Any));
+        Assert.Null(GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1", ["p2"] = "s2", ["p3"] = "s2", ["p4"] = "s3" }, Silos, "p0", Any));
+        Assert.Null(GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1", ["p2"] = null }, Silos, "p0", Any));
+        Assert.Null(GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1", ["p2"] = "gone" }, Silos, "p0", Any));
+        Assert.Null(GroupSpread.Rebalance(new Dictionary<string, string?> { ["p0"] = "s1", ["p1"] = "s1" }, ["s1"], "p0", Any));
     }
+
+    private static bool Any(string peer) => true;
 }
