@@ -10,10 +10,10 @@ namespace RaftOrleans.Grains.Interfaces.KeyValue;
 /// at a time per client: concurrent calls on one instance wait their turn.
 /// <para>
 /// Requests go through a relay (<see cref="IRaftRouterGrain"/>): the client sends each relay key through one
-/// gateway, so after an attempt that timed out or failed, the clerk avoids that key for a while and takes another,
-/// which most likely goes through another gateway. A paused gateway silo then costs an attempt, not every request
-/// to the peers it would carry. A peer whose attempt timed out is not followed as a leader hint for a while either,
-/// since the peers that name it may not have noticed yet that it is gone.
+/// gateway, so after an attempt that timed out or failed, the clerk avoids that key for a while and tries the same
+/// peer through another one, briefly. A paused gateway silo then costs an attempt, not every request to the peers it
+/// would carry. A peer that did not answer through two gateways is not followed as a leader hint for a while, since
+/// the peers that name it may not have noticed yet that it is gone.
 /// </para>
 /// </summary>
 public sealed class KeyValueClient
@@ -31,6 +31,9 @@ public sealed class KeyValueClient
     private readonly TimeSpan _attemptTimeout;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private static readonly TimeSpan RelayQuarantine = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the second try of a peer, through another gateway after a timeout, may take.</summary>
+    private static readonly TimeSpan SecondLook = TimeSpan.FromMilliseconds(300);
 
     private readonly long[] _suspectUntil;
     private readonly long[] _relayAvoidedUntil = new long[Relays];
@@ -96,6 +99,7 @@ public sealed class KeyValueClient
         {
             var command = new KvCommand(operation, key, value, ClientId, ++_sequence).Encode();
             var backoff = TimeSpan.FromMilliseconds(10);
+            var afterTimeout = false;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -103,24 +107,35 @@ public sealed class KeyValueClient
                 var relay = _grains.GetGrain<IRaftRouterGrain>(_relay);
                 try
                 {
-                    var reply = KvReply.Decode(await relay.ExecuteAsync(RaftGroupConfig.PeerKey(_group, _peers[target]), command).WaitAsync(_attemptTimeout, cancellationToken));
+                    // Right after a timeout the same peer is tried through another gateway, briefly: if it answers,
+                    // the gateway was the problem; if not, the peer is given up on.
+                    var timeout = afterTimeout ? SecondLook : _attemptTimeout;
+                    var reply = KvReply.Decode(await relay.ExecuteAsync(RaftGroupConfig.PeerKey(_group, _peers[target]), command).WaitAsync(timeout, cancellationToken));
                     return reply.Error is null ? reply : throw new KvRequestException(reply.Error);
                 }
                 catch (NotLeaderException notLeader) when (notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index && index != target && !IsSuspect(index))
                 {
                     _leaderGuess = index;
+                    afterTimeout = false;
+                    continue;
+                }
+                catch (Exception exception) when (exception is TimeoutException or OrleansException && !afterTimeout)
+                {
+                    // The peer, or the gateway the relay sits behind, did not answer.
+                    AvoidRelay();
+                    afterTimeout = true;
                     continue;
                 }
                 catch (Exception exception) when (exception is NotLeaderException or LeadershipLostException or TimeoutException or OrleansException)
                 {
-                    // No leader known there, leadership changed under the request, or the peer (or the way to it)
-                    // did not answer: try the next peer; the sequence number makes the retry safe.
-                    if (exception is TimeoutException or OrleansException)
+                    // No leader known there, leadership changed under the request, or the peer did not answer through
+                    // two gateways: try the next peer; the sequence number makes the retry safe.
+                    if (afterTimeout)
                     {
                         _suspectUntil[target] = Environment.TickCount64 + (long)(2 * _attemptTimeout.TotalMilliseconds);
-                        AvoidRelay();
                     }
 
+                    afterTimeout = false;
                     _leaderGuess = (target + 1) % _peers.Count;
                 }
 

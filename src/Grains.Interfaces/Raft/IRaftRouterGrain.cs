@@ -1,9 +1,9 @@
 namespace RaftOrleans.Grains.Interfaces.Raft;
 
 /// <summary>
-/// A stateless relay on whichever silo a client's call reaches: a client sticks each grain to one gateway, so when
-/// that gateway's silo is paused, calls to a peer on a healthy silo would hang behind it. Calling a peer through a
-/// relay of another key goes through another gateway, and from there straight to the peer's silo.
+/// A stateless relay on whichever silo a client's call reaches: a client sends all calls to one grain through one
+/// gateway, so when that gateway's silo is paused, calls to a peer on a healthy silo would hang behind it. Calling
+/// a peer through a relay of another key goes through another gateway, and from there straight to the peer's silo.
 /// </summary>
 [Alias("raft.IRaftRouterGrain")]
 public interface IRaftRouterGrain : IGrainWithIntegerKey
@@ -11,4 +11,8 @@ public interface IRaftRouterGrain : IGrainWithIntegerKey
     /// <summary>Relays <see cref="IRaftPeerGrain.ExecuteAsync"/> to the peer <paramref name="peerKey"/>; its exceptions come back as they are.</summary>
     [Alias("Execute")]
     Task<byte[]> ExecuteAsync(string peerKey, byte[] command);
+
+    /// <summary>The silo this relay runs on: the gateway the client's calls to this key go through.</summary>
+    [Alias("Silo")]
+    Task<string> SiloAsync();
 }
