@@ -1,6 +1,7 @@
 namespace RaftOrleans.Raft.Core;
 
 /// <summary>AppendEntries arguments (Figure 2). With no entries it is a heartbeat.</summary>
+/// <param name="ReadRound">The leader's latest read round (ReadIndex, thesis §6.4); the answer echoes it.</param>
 [GenerateSerializer, Immutable, Alias("raft.AppendEntries")]
 public sealed record AppendEntriesRequest(
     string From,
@@ -9,7 +10,8 @@ public sealed record AppendEntriesRequest(
     long PrevLogIndex,
     long PrevLogTerm,
     LogEntry[] Entries,
-    long LeaderCommit) : RaftMessage(From, To, Term)
+    long LeaderCommit,
+    long ReadRound = 0) : RaftMessage(From, To, Term)
 {
     [Id(0)]
     public readonly long PrevLogIndex = PrevLogIndex;
@@ -23,6 +25,9 @@ public sealed record AppendEntriesRequest(
     [Id(3)]
     public readonly long LeaderCommit = LeaderCommit;
 
+    [Id(4)]
+    public readonly long ReadRound = ReadRound;
+
     /// <inheritdoc />
-    public override long SizeEstimate => base.SizeEstimate + 24 + Entries.Sum(e => e.SizeEstimate);
+    public override long SizeEstimate => base.SizeEstimate + 32 + Entries.Sum(e => e.SizeEstimate);
 }

@@ -8,6 +8,7 @@ namespace RaftOrleans.Raft.Core;
 /// <param name="RejectedIndex">On rejection: the PrevLogIndex of the rejected request (lets the leader drop stale rejections).</param>
 /// <param name="ConflictTerm">On rejection: the follower's term at PrevLogIndex, or 0 if its log is too short.</param>
 /// <param name="ConflictIndex">On rejection: the first index of ConflictTerm in the follower's log, or its last index + 1 if the log is too short.</param>
+/// <param name="ReadRound">The read round of the request answered: the sender still took the leader as leader then.</param>
 [GenerateSerializer, Immutable, Alias("raft.AppendEntriesReply")]
 public sealed record AppendEntriesResponse(
     string From,
@@ -17,7 +18,8 @@ public sealed record AppendEntriesResponse(
     long MatchIndex,
     long RejectedIndex,
     long ConflictTerm,
-    long ConflictIndex) : RaftMessage(From, To, Term)
+    long ConflictIndex,
+    long ReadRound = 0) : RaftMessage(From, To, Term)
 {
     [Id(0)]
     public readonly bool Success = Success;
@@ -34,6 +36,9 @@ public sealed record AppendEntriesResponse(
     [Id(4)]
     public readonly long ConflictIndex = ConflictIndex;
 
+    [Id(5)]
+    public readonly long ReadRound = ReadRound;
+
     /// <inheritdoc />
-    public override long SizeEstimate => base.SizeEstimate + 33;
+    public override long SizeEstimate => base.SizeEstimate + 41;
 }

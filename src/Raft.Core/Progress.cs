@@ -23,6 +23,9 @@ internal sealed class Progress
     /// <summary>Ticks since the last response of the follower, to fall back from Replicate to Probe.</summary>
     public int TicksSinceResponse { get; set; }
 
+    /// <summary>The latest read round the follower answered (ReadIndex).</summary>
+    public long ReadRoundAcked { get; set; }
+
     /// <summary>In Snapshot: the index of the snapshot sent, which an answer must reach to end the state.</summary>
     public long PendingSnapshot { get; private set; }
 

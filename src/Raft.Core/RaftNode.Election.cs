@@ -11,6 +11,11 @@ public sealed partial class RaftNode
     /// </summary>
     private void BecomeFollower(long term, string? leader, bool resetTimer = true)
     {
+        if (Role == RaftRole.Leader)
+        {
+            FailPendingReads();
+        }
+
         if (term != CurrentTerm)
         {
             CurrentTerm = term;

@@ -18,6 +18,8 @@ public sealed partial class RaftNode
             || _pendingSnapshotApply is not null
             || _messages.Count > 0
             || _messagesAfterPersist.Count > 0
+            || _readStates.Count > 0
+            || (Role == RaftRole.Leader && _pendingReads.Any(r => r.Index >= 0 && r.Round == 0))
             || Math.Min(CommitIndex, _log.LastIndex) > _applying);
 
     /// <summary>
@@ -33,6 +35,7 @@ public sealed partial class RaftNode
         }
 
         FlushReplication();
+        FlushReads();
 
         HardState? hardState = null;
         if (_persistedHardState.CurrentTerm != CurrentTerm || _persistedHardState.VotedFor != VotedFor)
@@ -60,10 +63,12 @@ public sealed partial class RaftNode
 
         var messages = _messages;
         var messagesAfterPersist = _messagesAfterPersist;
+        var readStates = _readStates;
         _messages = [];
         _messagesAfterPersist = [];
+        _readStates = [];
 
-        var ready = new Ready(hardState, truncateFrom, entries, snapshot, messages, messagesAfterPersist, snapshotToApply, committed);
+        var ready = new Ready(hardState, truncateFrom, entries, snapshot, messages, messagesAfterPersist, snapshotToApply, committed, readStates);
         _outstanding = ready;
         _outstandingAppliedTo = _applying;
         return ready;

@@ -51,7 +51,7 @@ public sealed partial class RaftNode
         {
             if (heartbeat)
             {
-                Send(new AppendEntriesRequest(Id, peer, CurrentTerm, _log.SnapshotIndex, _log.SnapshotTerm, [], CommitIndex));
+                Send(new AppendEntriesRequest(Id, peer, CurrentTerm, _log.SnapshotIndex, _log.SnapshotTerm, [], CommitIndex, _readRound));
             }
 
             return;
@@ -91,7 +91,7 @@ public sealed partial class RaftNode
         if (prevTerm is null && !withEntries)
         {
             // An empty probe at our snapshot point: answers tell us the follower is alive.
-            Send(new AppendEntriesRequest(Id, peer, CurrentTerm, _log.SnapshotIndex, _log.SnapshotTerm, [], CommitIndex));
+            Send(new AppendEntriesRequest(Id, peer, CurrentTerm, _log.SnapshotIndex, _log.SnapshotTerm, [], CommitIndex, _readRound));
             return;
         }
 
@@ -107,7 +107,7 @@ public sealed partial class RaftNode
         var entries = withEntries
             ? _log.Slice(pr.Next, _log.LastIndex, _config.MaxEntriesPerAppend, _config.MaxBytesPerAppend)
             : [];
-        Send(new AppendEntriesRequest(Id, peer, CurrentTerm, prevIndex, prevTerm.Value, entries, CommitIndex));
+        Send(new AppendEntriesRequest(Id, peer, CurrentTerm, prevIndex, prevTerm.Value, entries, CommitIndex, _readRound));
         if (pr.State == ProgressState.Replicate && entries.Length > 0)
         {
             // Pipelining: advance nextIndex optimistically and remember the message until it is acknowledged.
@@ -204,6 +204,7 @@ public sealed partial class RaftNode
         if (n > CommitIndex && _log.TryTerm(n) == CurrentTerm)
         {
             CommitIndex = n;
+            FixReadIndices();
         }
     }
 
@@ -224,7 +225,7 @@ public sealed partial class RaftNode
             prevTerm = _log.SnapshotTerm;
             if (entries.Count == 0)
             {
-                SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, Math.Max(lastNewIndex, 0), 0, 0, 0));
+                SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, Math.Max(lastNewIndex, 0), 0, 0, 0, m.ReadRound));
                 return;
             }
         }
@@ -233,14 +234,14 @@ public sealed partial class RaftNode
         var localTerm = _log.TryTerm(prevIndex);
         if (localTerm is null)
         {
-            SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, false, 0, m.PrevLogIndex, 0, _log.LastIndex + 1));
+            SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, false, 0, m.PrevLogIndex, 0, _log.LastIndex + 1, m.ReadRound));
             return;
         }
 
         if (localTerm != prevTerm)
         {
             SendAfterPersist(new AppendEntriesResponse(
-                Id, m.From, CurrentTerm, false, 0, m.PrevLogIndex, localTerm.Value, _log.FirstIndexOfTermAt(prevIndex)));
+                Id, m.From, CurrentTerm, false, 0, m.PrevLogIndex, localTerm.Value, _log.FirstIndexOfTermAt(prevIndex), m.ReadRound));
             return;
         }
 
@@ -268,7 +269,7 @@ public sealed partial class RaftNode
             CommitIndex = Math.Max(CommitIndex, Math.Min(m.LeaderCommit, lastNewIndex));
         }
 
-        SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, lastNewIndex, 0, 0, 0));
+        SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, lastNewIndex, 0, 0, 0, m.ReadRound));
     }
 
     private void TruncateLog(long index)

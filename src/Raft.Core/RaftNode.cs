@@ -252,7 +252,7 @@ public sealed partial class RaftNode
             switch (m)
             {
                 case AppendEntriesRequest ae:
-                    SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, false, 0, ae.PrevLogIndex, 0, 0));
+                    SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, false, 0, ae.PrevLogIndex, 0, 0, ae.ReadRound));
                     break;
                 case InstallSnapshotRequest:
                     SendAfterPersist(new InstallSnapshotResponse(Id, m.From, CurrentTerm, 0));
@@ -295,6 +295,11 @@ public sealed partial class RaftNode
 
         pr.RecentActive = true;
         pr.TicksSinceResponse = 0;
+        if (m is AppendEntriesResponse answer)
+        {
+            AckReadRound(pr, answer.ReadRound);
+        }
+
         switch (m)
         {
             case AppendEntriesResponse r when r.Success:

@@ -9,6 +9,7 @@ namespace RaftOrleans.Raft.Core;
 /// <item>Send <see cref="Messages"/> (these may also be sent before or while persisting).</item>
 /// <item>Only once the persist is durable: send <see cref="MessagesAfterPersist"/>.</item>
 /// <item>Apply <see cref="SnapshotToApply"/> (if any), then <see cref="CommittedEntries"/>, in order.</item>
+/// <item>Serve each of <see cref="ReadStates"/> once its index is applied (or fail it).</item>
 /// <item>Call <see cref="RaftNode.Advance"/> with this instance.</item>
 /// </list>
 /// </summary>
@@ -22,7 +23,8 @@ public sealed class Ready
         IReadOnlyList<RaftMessage> messages,
         IReadOnlyList<RaftMessage> messagesAfterPersist,
         RaftSnapshot? snapshotToApply,
-        IReadOnlyList<LogEntry> committedEntries)
+        IReadOnlyList<LogEntry> committedEntries,
+        IReadOnlyList<ReadState> readStates)
     {
         HardState = hardState;
         TruncateFrom = truncateFrom;
@@ -32,6 +34,7 @@ public sealed class Ready
         MessagesAfterPersist = messagesAfterPersist;
         SnapshotToApply = snapshotToApply;
         CommittedEntries = committedEntries;
+        ReadStates = readStates;
     }
 
     /// <summary>The term/vote to persist, or null when unchanged since the last Ready.</summary>
@@ -57,6 +60,9 @@ public sealed class Ready
 
     /// <summary>Committed entries to apply in order, each handed out exactly once (NoOp entries included; skip them).</summary>
     public IReadOnlyList<LogEntry> CommittedEntries { get; }
+
+    /// <summary>Reads confirmed (serve each once applied up to its index) or failed, in request order.</summary>
+    public IReadOnlyList<ReadState> ReadStates { get; }
 
     /// <summary>True when persisting this Ready is required before <see cref="MessagesAfterPersist"/>.</summary>
     public bool MustPersist => HardState is not null || TruncateFrom is not null || Entries.Count > 0 || Snapshot is not null;

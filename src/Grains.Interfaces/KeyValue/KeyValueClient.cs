@@ -6,8 +6,8 @@ namespace RaftOrleans.Grains.Interfaces.KeyValue;
 /// <summary>
 /// A clerk of the replicated key/value service: it finds the group's leader (following leader hints),
 /// retries a request until it is answered, and numbers its requests so that a retried one takes effect
-/// once. Every request, Get included, goes through the Raft log, so replies are linearizable. One request
-/// at a time per client: concurrent calls on one instance wait their turn.
+/// once. Writes go through the Raft log; a Get is a ReadIndex query of the leader (no log write), so every reply is
+/// linearizable. One request at a time per client: concurrent calls on one instance wait their turn.
 /// <para>
 /// Requests go through a relay (<see cref="IRaftRouterGrain"/>): the client sends each relay key through one
 /// gateway, so after an attempt that timed out or failed, the clerk avoids that key for a while and tries the same
@@ -32,8 +32,15 @@ public sealed class KeyValueClient
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private static readonly TimeSpan RelayQuarantine = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the second try of a peer, through another gateway after a timeout, may take.</summary>
-    private static readonly TimeSpan SecondLook = TimeSpan.FromMilliseconds(300);
+    /// <summary>The shortest attempt timeout: well above a healthy round trip, well below an election timeout.</summary>
+    private static readonly TimeSpan MinAttemptTimeout = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a peer that did not answer through two gateways is not taken as a leader hint.</summary>
+    private static readonly TimeSpan SuspectFor = TimeSpan.FromSeconds(2);
+
+    /// <summary>Smoothed round trip of answered attempts and its mean deviation, in ms (negative: none yet).</summary>
+    private double _roundTripMs = -1;
+    private double _roundTripDeviationMs;
 
     private readonly long[] _suspectUntil;
     private readonly long[] _relayAvoidedUntil = new long[Relays];
@@ -41,6 +48,11 @@ public sealed class KeyValueClient
     private int _leaderGuess;
     private int _relay = Random.Shared.Next(Relays);
 
+    /// <param name="attemptTimeout">
+    /// The longest an attempt may take before the clerk tries again (1 s by default). Attempts time out sooner once
+    /// the clerk has seen answers: after the smoothed round trip plus four deviations (as TCP's retransmission
+    /// timer), and never under 250 ms.
+    /// </param>
     public KeyValueClient(IGrainFactory grains, string group, IReadOnlyList<string> peers, KvLimits? limits = null, TimeSpan? attemptTimeout = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(peers.Count);
@@ -97,56 +109,89 @@ public sealed class KeyValueClient
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            var command = new KvCommand(operation, key, value, ClientId, ++_sequence).Encode();
-            var backoff = TimeSpan.FromMilliseconds(10);
-            var afterTimeout = false;
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var target = _leaderGuess;
-                var relay = _grains.GetGrain<IRaftRouterGrain>(_relay);
-                try
-                {
-                    // Right after a timeout the same peer is tried through another gateway, briefly: if it answers,
-                    // the gateway was the problem; if not, the peer is given up on.
-                    var timeout = afterTimeout ? SecondLook : _attemptTimeout;
-                    var reply = KvReply.Decode(await relay.ExecuteAsync(RaftGroupConfig.PeerKey(_group, _peers[target]), command).WaitAsync(timeout, cancellationToken));
-                    return reply.Error is null ? reply : throw new KvRequestException(reply.Error);
-                }
-                catch (NotLeaderException notLeader) when (notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index && index != target && !IsSuspect(index))
-                {
-                    _leaderGuess = index;
-                    afterTimeout = false;
-                    continue;
-                }
-                catch (Exception exception) when (exception is TimeoutException or OrleansException && !afterTimeout)
-                {
-                    // The peer, or the gateway the relay sits behind, did not answer.
-                    AvoidRelay();
-                    afterTimeout = true;
-                    continue;
-                }
-                catch (Exception exception) when (exception is NotLeaderException or LeadershipLostException or TimeoutException or OrleansException)
-                {
-                    // No leader known there, leadership changed under the request, or the peer did not answer through
-                    // two gateways: try the next peer; the sequence number makes the retry safe.
-                    if (afterTimeout)
-                    {
-                        _suspectUntil[target] = Environment.TickCount64 + (long)(2 * _attemptTimeout.TotalMilliseconds);
-                    }
-
-                    afterTimeout = false;
-                    _leaderGuess = (target + 1) % _peers.Count;
-                }
-
-                await Task.Delay(backoff, cancellationToken);
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 50));
-            }
+            // A read needs no sequence number: it changes nothing, so asking again is always safe.
+            var read = operation == KvOperation.Get;
+            var request = new KvCommand(operation, key, value, ClientId, read ? 0 : ++_sequence).Encode();
+            return await SendAsync(read, request, cancellationToken);
         }
         finally
         {
             _oneAtATime.Release();
         }
+    }
+
+    /// <summary>Sends one request until the leader answers it: through relays, following hints, around silent peers and gateways.</summary>
+    private async Task<KvReply> SendAsync(bool read, byte[] command, CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(10);
+        var afterTimeout = false;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var target = _leaderGuess;
+            var relay = _grains.GetGrain<IRaftRouterGrain>(_relay);
+            try
+            {
+                // Right after a timeout the same peer is tried through another gateway: if it answers, the gateway
+                // was the problem; if not, the peer is given up on.
+                var peerKey = RaftGroupConfig.PeerKey(_group, _peers[target]);
+                var started = Environment.TickCount64;
+                var answer = read ? relay.QueryAsync(peerKey, command) : relay.ExecuteAsync(peerKey, command);
+                var reply = KvReply.Decode(await answer.WaitAsync(AttemptTimeout(), cancellationToken));
+                if (!afterTimeout)
+                {
+                    // Only attempts answered at the first try: a retry's answer may belong to the earlier attempt (Karn).
+                    ObserveRoundTrip(Environment.TickCount64 - started);
+                }
+
+                return reply.Error is null ? reply : throw new KvRequestException(reply.Error);
+            }
+            catch (NotLeaderException notLeader) when (notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index && index != target && !IsSuspect(index))
+            {
+                _leaderGuess = index;
+                afterTimeout = false;
+                continue;
+            }
+            catch (Exception exception) when (exception is TimeoutException or OrleansException && !afterTimeout)
+            {
+                // The peer, or the gateway the relay sits behind, did not answer.
+                AvoidRelay();
+                afterTimeout = true;
+                continue;
+            }
+            catch (Exception exception) when (exception is NotLeaderException or LeadershipLostException or TimeoutException or OrleansException)
+            {
+                // No leader known there, leadership changed under the request, or the peer did not answer through
+                // two gateways: try the next peer; the sequence number makes the retry safe.
+                if (afterTimeout)
+                {
+                    _suspectUntil[target] = Environment.TickCount64 + (long)SuspectFor.TotalMilliseconds;
+                }
+
+                afterTimeout = false;
+                _leaderGuess = (target + 1) % _peers.Count;
+            }
+
+            await Task.Delay(backoff, cancellationToken);
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 50));
+        }
+    }
+
+    private TimeSpan AttemptTimeout() => _roundTripMs < 0
+        ? _attemptTimeout
+        : TimeSpan.FromMilliseconds(Math.Clamp(_roundTripMs + (4 * _roundTripDeviationMs), MinAttemptTimeout.TotalMilliseconds, _attemptTimeout.TotalMilliseconds));
+
+    private void ObserveRoundTrip(long milliseconds)
+    {
+        if (_roundTripMs < 0)
+        {
+            _roundTripMs = milliseconds;
+            _roundTripDeviationMs = milliseconds / 2.0;
+            return;
+        }
+
+        _roundTripDeviationMs = (0.75 * _roundTripDeviationMs) + (0.25 * Math.Abs(_roundTripMs - milliseconds));
+        _roundTripMs = (0.875 * _roundTripMs) + (0.125 * milliseconds);
     }
 
     private bool IsSuspect(int peer) => Environment.TickCount64 < _suspectUntil[peer];

@@ -38,6 +38,15 @@ public interface IRaftPeerGrain : IGrainWithStringKey
     [Alias("Execute"), AlwaysInterleave]
     Task<byte[]> ExecuteAsync(byte[] command);
 
+    /// <summary>
+    /// A linearizable read-only query of the state machine, without a log write: the leader confirms it still leads
+    /// (a round of heartbeats) and answers once it has applied everything committed before the query. Interleaves.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This peer is not the leader (with a hint).</exception>
+    /// <exception cref="LeadershipLostException">Leadership was lost before the read was confirmed: ask again.</exception>
+    [Alias("Query"), AlwaysInterleave]
+    Task<byte[]> QueryAsync(byte[] query);
+
     /// <exception cref="UnknownGroupException">The peer belongs to no group.</exception>
     [Alias("GetState"), AlwaysInterleave]
     Task<PeerState> GetStateAsync();

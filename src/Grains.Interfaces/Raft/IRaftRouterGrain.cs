@@ -12,6 +12,10 @@ public interface IRaftRouterGrain : IGrainWithIntegerKey
     [Alias("Execute")]
     Task<byte[]> ExecuteAsync(string peerKey, byte[] command);
 
+    /// <summary>Relays <see cref="IRaftPeerGrain.QueryAsync"/> to the peer <paramref name="peerKey"/>.</summary>
+    [Alias("Query")]
+    Task<byte[]> QueryAsync(string peerKey, byte[] query);
+
     /// <summary>The silo this relay runs on: the gateway the client's calls to this key go through.</summary>
     [Alias("Silo")]
     Task<string> SiloAsync();

@@ -24,6 +24,24 @@ internal sealed class KeyValueStateMachine(KvLimits limits) : IRaftStateMachine
         return _store.Apply(decoded).Encode();
     }
 
+    /// <summary>A Get, answered from the applied state: the peer calls it only once the read is linearizable.</summary>
+    public byte[] Query(byte[] query)
+    {
+        KvCommand decoded;
+        try
+        {
+            decoded = KvCommand.Decode(query);
+        }
+        catch (FormatException exception)
+        {
+            return new KvReply(string.Empty, exception.Message).Encode();
+        }
+
+        return (decoded.Operation == KvOperation.Get
+            ? KvReply.Ok(_store.Read(decoded.Key) ?? string.Empty)
+            : new KvReply(string.Empty, $"Only Get can be a query, not {decoded.Operation}.")).Encode();
+    }
+
     public byte[] TakeSnapshot() => _store.Snapshot();
 
     public void Restore(long lastIncludedIndex, byte[] snapshot) => _store.Restore(snapshot);

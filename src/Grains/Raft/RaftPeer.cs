@@ -25,7 +25,17 @@ internal sealed partial class RaftPeer
     /// <summary>Commands proposed by <see cref="ExecuteAsync"/>, by log index, with the term they were appended in.</summary>
     private readonly Dictionary<long, (long Term, TaskCompletionSource<byte[]> Completion)> _waiters = [];
 
+    /// <summary>Reads asked for and not yet answered, by request id.</summary>
+    private readonly Dictionary<long, (byte[] Query, TaskCompletionSource<byte[]> Completion)> _reads = [];
+
+    /// <summary>Reads confirmed by the core, waiting until the state machine has applied up to their index.</summary>
+    private readonly PriorityQueue<long, long> _readsToServe = new();
+
     private bool _pumping;
+    private long _readIds;
+
+    /// <summary>The highest index the state machine has applied (or restored a snapshot of).</summary>
+    private long _appliedIndex;
 
     /// <summary>The term, role and leader last logged, to log each change once.</summary>
     private (long Term, RaftRole Role, string? Leader) _seen;
@@ -56,6 +66,7 @@ internal sealed partial class RaftPeer
         }
 
         Node = new RaftNode(config, random, data.HardState, data.Snapshot, data.Entries);
+        _appliedIndex = Node.LastApplied;
         _seen = (Node.CurrentTerm, Node.Role, Node.LeaderId);
         LogStarted(logger, Key, Node.CurrentTerm, Node.LastIndex, Node.LastIncludedIndex, store.Incarnation);
     }
@@ -145,6 +156,26 @@ internal sealed partial class RaftPeer
         return waiter.Task;
     }
 
+    /// <summary>
+    /// A linearizable read (ReadIndex): as leader, confirms its leadership with a round of heartbeats, waits until
+    /// it has applied everything committed before the query arrived, then asks the state machine. Writes nothing.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This peer is not the leader (thrown at once).</exception>
+    public Task<byte[]> QueryAsync(byte[] query)
+    {
+        var id = ++_readIds;
+        var result = IsStopped ? default : Node.RequestRead(id);
+        if (!result.Accepted)
+        {
+            throw new NotLeaderException(Key, IsStopped ? null : result.LeaderHint);
+        }
+
+        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _reads[id] = (query, waiter);
+        Pump();
+        return waiter.Task;
+    }
+
     /// <summary>Stops the peer if another activation claimed it (a follower taking empty heartbeats writes nothing).</summary>
     public async Task CheckOwnershipAsync()
     {
@@ -161,6 +192,7 @@ internal sealed partial class RaftPeer
         {
             IsStopped = true;
             FailWaitersUpTo(long.MaxValue, why);
+            FailReads(why);
         }
     }
 
@@ -201,6 +233,7 @@ internal sealed partial class RaftPeer
 
                 Send(ready.MessagesAfterPersist);
                 Apply(ready);
+                ServeReads(ready.ReadStates);
                 Node.Advance(ready);
                 MaybeSnapshot();
             }
@@ -243,11 +276,13 @@ internal sealed partial class RaftPeer
             }
 
             FailWaitersUpTo(snapshot.LastIncludedIndex, "was covered by a snapshot from the leader");
+            _appliedIndex = Math.Max(_appliedIndex, snapshot.LastIncludedIndex);
         }
 
         foreach (var entry in ready.CommittedEntries)
         {
             var outcome = ApplyEntry(entry);
+            _appliedIndex = entry.Index;
             if (_waiters.Remove(entry.Index, out var waiter))
             {
                 if (waiter.Term != entry.Term)
@@ -265,6 +300,51 @@ internal sealed partial class RaftPeer
                 }
             }
         }
+    }
+
+    /// <summary>Answers the reads the core confirmed once their index is applied; fails those it could not confirm.</summary>
+    private void ServeReads(IReadOnlyList<ReadState> confirmed)
+    {
+        foreach (var read in confirmed)
+        {
+            if (read.Succeeded)
+            {
+                _readsToServe.Enqueue(read.RequestId, read.Index);
+            }
+            else if (_reads.Remove(read.RequestId, out var failed))
+            {
+                failed.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}' stopped being the leader before it could confirm a read; ask the leader again."));
+            }
+        }
+
+        while (_readsToServe.TryPeek(out var id, out var index) && index <= _appliedIndex)
+        {
+            _readsToServe.Dequeue();
+            if (!_reads.Remove(id, out var read))
+            {
+                continue;
+            }
+
+            try
+            {
+                read.Completion.TrySetResult(_stateMachine.Query(read.Query));
+            }
+            catch (Exception exception)
+            {
+                read.Completion.TrySetException(new RaftCommandFailedException(Key, index, exception.Message));
+            }
+        }
+    }
+
+    private void FailReads(string why)
+    {
+        foreach (var (_, read) in _reads)
+        {
+            read.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}': a read {why}; ask again."));
+        }
+
+        _reads.Clear();
+        _readsToServe.Clear();
     }
 
     /// <summary>

@@ -100,6 +100,8 @@ internal sealed partial class RaftPeerGrain(
 
     public Task<byte[]> ExecuteAsync(byte[] command) => RequirePeer().ExecuteAsync(command);
 
+    public Task<byte[]> QueryAsync(byte[] query) => RequirePeer().QueryAsync(query);
+
     public Task<PeerState> GetStateAsync()
     {
         var peer = RequirePeer();

@@ -10,5 +10,8 @@ internal sealed class RaftRouterGrain(ILocalSiloDetails silo) : Grain, IRaftRout
     public Task<byte[]> ExecuteAsync(string peerKey, byte[] command) =>
         GrainFactory.GetGrain<IRaftPeerGrain>(peerKey).ExecuteAsync(command);
 
+    public Task<byte[]> QueryAsync(string peerKey, byte[] query) =>
+        GrainFactory.GetGrain<IRaftPeerGrain>(peerKey).QueryAsync(query);
+
     public Task<string> SiloAsync() => Task.FromResult(silo.SiloAddress.ToParsableString());
 }

@@ -16,6 +16,7 @@ public sealed class KvCluster
     private readonly Random _netRng;
     private readonly Dictionary<string, int> _indexOf = [];
     private readonly string[] _peerIds;
+    private long _readIds;
 
     public KvCluster(KvSimOptions options, int seed)
     {
@@ -68,6 +69,8 @@ public sealed class KvCluster
         peer.Node = null;
         peer.Persisting = false;
         peer.Waiters.Clear();
+        peer.Reads.Clear();
+        peer.ReadsToServe.Clear();
         peer.Persister = peer.Persister.Copy();
     }
 
@@ -167,6 +170,23 @@ public sealed class KvCluster
         {
             // The deliberate bug: a read answered from local state by a leader that may have been deposed.
             reply(new KvClientReply(KvReply.Ok(peer.Store.Read(command.Key) ?? string.Empty), null));
+            return;
+        }
+
+        if (command.Operation == KvOperation.Get)
+        {
+            // A read goes through ReadIndex, not the log: answered once the leader has confirmed it still leads
+            // and has applied up to the read's index.
+            var id = ++_readIds;
+            var read = node.RequestRead(id);
+            if (!read.Accepted)
+            {
+                reply(KvClientReply.WrongLeader(read.LeaderHint));
+                return;
+            }
+
+            peer.Reads[id] = (command.Key, reply);
+            Drain(peer.Index);
             return;
         }
 
@@ -278,11 +298,36 @@ public sealed class KvCluster
             ApplyEntry(peer, entry);
         }
 
+        ServeReads(peer, ready.ReadStates);
         node.Advance(ready);
         if (_options.MaxRaftState > 0 && peer.Persister.RaftStateSize >= _options.MaxRaftState && peer.LastApplied > node.LastIncludedIndex)
         {
             SnapshotsTaken++;
             node.Snapshot(peer.LastApplied, peer.Store.Snapshot());
+        }
+    }
+
+    private static void ServeReads(KvPeer peer, IReadOnlyList<ReadState> confirmed)
+    {
+        foreach (var read in confirmed)
+        {
+            if (read.Succeeded)
+            {
+                peer.ReadsToServe.Enqueue(read.RequestId, read.Index);
+            }
+            else if (peer.Reads.Remove(read.RequestId, out var failed))
+            {
+                failed.Reply(KvClientReply.WrongLeader(null));
+            }
+        }
+
+        while (peer.ReadsToServe.TryPeek(out var id, out var index) && index <= peer.LastApplied)
+        {
+            peer.ReadsToServe.Dequeue();
+            if (peer.Reads.Remove(id, out var read))
+            {
+                read.Reply(new KvClientReply(KvReply.Ok(peer.Store.Read(read.Key) ?? string.Empty), null));
+            }
         }
     }
 

@@ -29,6 +29,12 @@ public sealed class KvPeer(int index, string id, KvLimits limits)
     /// <summary>Client requests proposed here, by log index, waiting for that index to be applied.</summary>
     public Dictionary<long, Waiter> Waiters { get; } = [];
 
+    /// <summary>Gets taken as ReadIndex reads (thesis §6.4), by request id: the key and who to answer.</summary>
+    public Dictionary<long, (string Key, Action<KvClientReply> Reply)> Reads { get; } = [];
+
+    /// <summary>Reads the core confirmed, by request id, waiting until <see cref="LastApplied"/> reaches their index.</summary>
+    public PriorityQueue<long, long> ReadsToServe { get; } = new();
+
     /// <summary>A Ready is being persisted asynchronously; the next one waits.</summary>
     public bool Persisting { get; set; }
 

@@ -22,6 +22,7 @@ internal sealed class MiniCluster
             config = configure?.Invoke(config) ?? config;
             Nodes[id] = new RaftNode(config, new Random(seed * 97 + Ids.IndexOf(id)));
             Applied[id] = [];
+            Reads[id] = [];
         }
     }
 
@@ -30,6 +31,9 @@ internal sealed class MiniCluster
     public Dictionary<string, RaftNode> Nodes { get; } = [];
 
     public Dictionary<string, List<LogEntry>> Applied { get; } = [];
+
+    /// <summary>Read states each node's Readies handed out, in order.</summary>
+    public Dictionary<string, List<ReadState>> Reads { get; } = [];
 
     /// <summary>Every message ever produced, in order (for counting).</summary>
     public List<RaftMessage> Sent { get; } = [];
@@ -54,6 +58,7 @@ internal sealed class MiniCluster
             }
 
             Applied[id].AddRange(ready.CommittedEntries);
+            Reads[id].AddRange(ready.ReadStates);
             node.Advance(ready);
         }
     }

@@ -17,6 +17,12 @@ public interface IRaftStateMachine
     {
     }
 
+    /// <summary>
+    /// Answers a read-only <paramref name="query"/> from the current state, changing nothing. The peer calls it only
+    /// once it has applied every entry committed before the query arrived (ReadIndex), so the answer is linearizable.
+    /// </summary>
+    byte[] Query(byte[] query) => throw new NotSupportedException("This state machine answers no queries.");
+
     /// <summary>The state after the last applied command, to compact the log with.</summary>
     byte[] TakeSnapshot();
 
