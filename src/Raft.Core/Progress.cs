@@ -23,6 +23,9 @@ internal sealed class Progress
     /// <summary>Ticks since the last response of the follower, to fall back from Replicate to Probe.</summary>
     public int TicksSinceResponse { get; set; }
 
+    /// <summary>The highest commit index sent to the follower that it can use (within the entries it will hold).</summary>
+    public long CommitSent { get; set; }
+
     /// <summary>The latest read round the follower answered (ReadIndex).</summary>
     public long ReadRoundAcked { get; set; }
 

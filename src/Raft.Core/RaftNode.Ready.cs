@@ -19,6 +19,7 @@ public sealed partial class RaftNode
             || _messages.Count > 0
             || _messagesAfterPersist.Count > 0
             || _readStates.Count > 0
+            || CommitPushDue()
             || (Role == RaftRole.Leader && _pendingReads.Any(r => r.Index >= 0 && r.Round == 0))
             || Math.Min(CommitIndex, _log.LastIndex) > _applying);
 
@@ -36,6 +37,7 @@ public sealed partial class RaftNode
 
         FlushReplication();
         FlushReads();
+        PushCommitIndex();
 
         HardState? hardState = null;
         if (_persistedHardState.CurrentTerm != CurrentTerm || _persistedHardState.VotedFor != VotedFor)

@@ -28,6 +28,47 @@ public sealed partial class RaftNode
         MaybeCommit();
     }
 
+    /// <summary>
+    /// Leader, when building a Ready: a follower that could apply further than the commit index it was last sent
+    /// (it holds the newly committed entries) and gets no AppendEntries now is told with an empty one at its match
+    /// index, which it holds, so the message cannot be rejected by a gap in flight.
+    /// </summary>
+    private bool CommitPushDue() =>
+        _config.PushCommitIndex && Role == RaftRole.Leader && _progress.Values.Any(CommitPushDue);
+
+    /// <summary>The follower holds entries committed beyond what it was last told, and streams (is not probed).</summary>
+    private bool CommitPushDue(Progress pr) =>
+        pr.State == ProgressState.Replicate && Math.Min(CommitIndex, pr.Match) > pr.CommitSent;
+
+    /// <summary>
+    /// Leader, when building a Ready: a follower that could apply further than the commit index it was last sent
+    /// (it holds the newly committed entries) and gets no AppendEntries now is told with an empty one at its match
+    /// index, which it holds, so the message cannot be rejected by a gap in flight.
+    /// </summary>
+    private void PushCommitIndex()
+    {
+        if (Role != RaftRole.Leader || !_config.PushCommitIndex)
+        {
+            return;
+        }
+
+        foreach (var (peer, pr) in _progress)
+        {
+            if (!CommitPushDue(pr))
+            {
+                continue;
+            }
+
+            // A match behind the snapshot has no term to name: that follower learns the commit with its next entries.
+            if (_log.TryTerm(pr.Match) is { } matchTerm)
+            {
+                Send(new AppendEntriesRequest(Id, peer, CurrentTerm, pr.Match, matchTerm, [], CommitIndex, _readRound));
+            }
+
+            pr.CommitSent = Math.Min(CommitIndex, pr.Match);
+        }
+    }
+
     private void BroadcastHeartbeat()
     {
         _replicationPending = false;
@@ -108,6 +149,7 @@ public sealed partial class RaftNode
             ? _log.Slice(pr.Next, _log.LastIndex, _config.MaxEntriesPerAppend, _config.MaxBytesPerAppend)
             : [];
         Send(new AppendEntriesRequest(Id, peer, CurrentTerm, prevIndex, prevTerm.Value, entries, CommitIndex, _readRound));
+        pr.CommitSent = Math.Max(pr.CommitSent, Math.Min(CommitIndex, prevIndex + entries.Length));
         if (pr.State == ProgressState.Replicate && entries.Length > 0)
         {
             // Pipelining: advance nextIndex optimistically and remember the message until it is acknowledged.

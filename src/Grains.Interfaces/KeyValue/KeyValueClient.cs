@@ -169,7 +169,7 @@ public sealed class KeyValueClient
                 }
 
                 afterTimeout = false;
-                _leaderGuess = (target + 1) % _peers.Count;
+                _leaderGuess = NextPeer(target);
             }
 
             await Task.Delay(backoff, cancellationToken);
@@ -192,6 +192,21 @@ public sealed class KeyValueClient
 
         _roundTripDeviationMs = (0.75 * _roundTripDeviationMs) + (0.25 * Math.Abs(_roundTripMs - milliseconds));
         _roundTripMs = (0.875 * _roundTripMs) + (0.125 * milliseconds);
+    }
+
+    /// <summary>The peer after <paramref name="peer"/> in turn that has not just failed to answer (any, if all have).</summary>
+    private int NextPeer(int peer)
+    {
+        for (var step = 1; step <= _peers.Count; step++)
+        {
+            var next = (peer + step) % _peers.Count;
+            if (!IsSuspect(next))
+            {
+                return next;
+            }
+        }
+
+        return (peer + 1) % _peers.Count;
     }
 
     private bool IsSuspect(int peer) => Environment.TickCount64 < _suspectUntil[peer];

@@ -26,7 +26,7 @@ public static class SoakScenario
             MaxInflightAppends = 1 + rng.Next(4),
             MaxEntriesPerAppend = 1 + rng.Next(64),
             Host = host,
-            CrashPerSave = host == LabHost.Peer ? 0.002 + (rng.NextDouble() * 0.02) : 0,
+            CrashPerSave = host != LabHost.Peer ? 0 : (0.002 + (rng.NextDouble() * 0.02)) * (tornWrites ? 5 : 1),
             TornWrites = tornWrites,
         };
         var snapshot = rng.Next(3) == 0;
