@@ -29,7 +29,8 @@ if (invalid.Count > 0)
     return SiloExitCodes.InvalidConfiguration;
 }
 
-if (StartupChecks.PortsInUse(options, dashboard) is { } portError)
+using var ports = StartupChecks.ClaimPorts(options, dashboard, out var portError);
+if (ports is null)
 {
     await Console.Error.WriteLineAsync($"error: {portError}");
     return SiloExitCodes.Unavailable;

@@ -7,8 +7,25 @@ namespace RaftOrleans.Silo;
 /// <summary>What a silo checks before it starts, so that a bad set-up fails at once with a message that says what is wrong.</summary>
 internal static class StartupChecks
 {
-    /// <returns>Null when every port the silo (and its dashboard) will listen on is free; otherwise which one is not.</returns>
-    public static string? PortsInUse(SiloHostOptions silo, SiloDashboardOptions dashboard)
+    /// <summary>
+    /// Claims every port the silo (and its dashboard) will listen on for this process (<see cref="PortClaim"/>) and
+    /// checks that nothing else listens there.
+    /// </summary>
+    /// <returns>The claim to hold while the silo runs, or null and which port is not free.</returns>
+    public static PortClaim? ClaimPorts(SiloHostOptions silo, SiloDashboardOptions dashboard, out string? error)
+    {
+        var ports = Ports(silo, dashboard);
+        var claim = PortClaim.TryClaim(ports.Select(p => (p.Name, p.Port)), out error);
+        if (claim is not null && (error = InUse(ports)) is not null)
+        {
+            claim.Dispose();
+            return null;
+        }
+
+        return claim;
+    }
+
+    private static List<(string Name, IPAddress Address, int Port)> Ports(SiloHostOptions silo, SiloDashboardOptions dashboard)
     {
         var siloAddress = !silo.UsesRedis ? IPAddress.Loopback
             : silo.ListenOnAnyHostAddress ? IPAddress.Any
@@ -23,6 +40,12 @@ internal static class StartupChecks
             ports.Add(($"{SiloDashboardOptions.SectionName}:{nameof(SiloDashboardOptions.Port)}", IPAddress.Parse(dashboard.Address), dashboard.Port));
         }
 
+        return ports;
+    }
+
+    /// <returns>Null when every port is free; otherwise which one is not.</returns>
+    private static string? InUse(List<(string Name, IPAddress Address, int Port)> ports)
+    {
         foreach (var (name, address, port) in ports)
         {
             try

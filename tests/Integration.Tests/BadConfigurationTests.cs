@@ -51,6 +51,21 @@ public sealed partial class BadConfigurationTests(ITestOutputHelper log) : IDisp
     }
 
     [Fact]
+    public async Task Silo_PortClaimedByAnotherSiloStartingAlongside_ExitsWithMessage()
+    {
+        // A silo that is starting holds its ports' lock files before it listens; one that finds a port's file
+        // held must stop, since Orleans' listeners would let both bind the port.
+        var port = FreePorts.Next();
+        var lockFile = Path.Combine(Path.GetTempPath(), $"raft-orleans-port-{port}.lock");
+        using (new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var (exitCode, stderr) = await RunAsync(Binaries.SiloDll, SiloArguments($"--RaftOrleans:SiloPort={port}"));
+            Assert.Equal(3, exitCode);
+            Assert.Contains($"port {port} (RaftOrleans:SiloPort) is taken by another silo on this machine", stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Silo_InvalidPort_ExitsWithMessage()
     {
         var (exitCode, stderr) = await RunAsync(Binaries.SiloDll, SiloArguments("--RaftOrleans:SiloPort=70000"));

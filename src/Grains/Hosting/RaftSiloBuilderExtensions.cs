@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RaftOrleans.Grains.Raft;
+using RaftOrleans.Grains.Raft.Diagnostics;
 using RaftOrleans.Grains.Raft.Placement;
 using RaftOrleans.Grains.Raft.StateMachines;
 
@@ -24,6 +26,7 @@ public static class RaftSiloBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RaftOptions>, RaftOptionsValidator>());
         builder.Services.TryAddSingleton<RaftStateMachineRegistry>();
         builder.AddPlacementDirector<RaftPeerPlacement, RaftPeerPlacementDirector>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RaftMetricsLog>());
         return builder;
     }
 

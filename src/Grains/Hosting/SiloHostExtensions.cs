@@ -54,7 +54,9 @@ public static class SiloHostExtensions
             });
         }
 
-        return builder.AddMapReduce().AddRaft().AddKeyValueStore();
+        return builder.AddMapReduce()
+            .AddRaft(raft => raft.MetricsLogPeriod = options.MetricsLogPeriod ?? TimeSpan.Zero)
+            .AddKeyValueStore();
     }
 
     private static void UseRedis(ISiloBuilder builder, SiloHostOptions options)

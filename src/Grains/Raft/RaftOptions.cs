@@ -43,6 +43,9 @@ public sealed class RaftOptions
     /// <summary>... or once the commands applied since the last snapshot reach this many bytes (the log's size, roughly); 0 never.</summary>
     public long SnapshotAfterBytes { get; set; } = 4 << 20;
 
+    /// <summary>How often the silo logs its totals of the Raft metrics (<see cref="Diagnostics.RaftMetrics"/>) in one line; zero: never.</summary>
+    public TimeSpan MetricsLogPeriod { get; set; } = TimeSpan.Zero;
+
     /// <summary>The core's configuration of peer <paramref name="selfId"/> of <paramref name="peerIds"/> under these options.</summary>
     public RaftConfig ToCoreConfig(string selfId, IReadOnlyList<string> peerIds) => new()
     {

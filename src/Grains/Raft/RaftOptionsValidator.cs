@@ -22,6 +22,11 @@ internal sealed class RaftOptionsValidator : IValidateOptions<RaftOptions>
             errors.Add($"{nameof(RaftOptions.RebalancePeriod)} must be zero (never) or positive.");
         }
 
+        if (options.MetricsLogPeriod < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(RaftOptions.MetricsLogPeriod)} must be zero (never) or positive.");
+        }
+
         if (options.HeartbeatTicks < 1 || options.ElectionTicks <= options.HeartbeatTicks)
         {
             errors.Add($"Need 1 <= {nameof(RaftOptions.HeartbeatTicks)} < {nameof(RaftOptions.ElectionTicks)} (were {options.HeartbeatTicks}, {options.ElectionTicks}).");

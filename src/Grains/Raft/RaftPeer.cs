@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Grains.Raft.Diagnostics;
 using RaftOrleans.Grains.Raft.StateMachines;
 using RaftOrleans.Grains.Raft.Storage;
 using RaftOrleans.Raft.Core;
@@ -21,9 +23,10 @@ internal sealed partial class RaftPeer
     private readonly IRaftTransport _transport;
     private readonly RaftOptions _options;
     private readonly ILogger _logger;
+    private readonly KeyValuePair<string, object?> _groupTag;
 
-    /// <summary>Commands proposed by <see cref="ExecuteAsync"/>, by log index, with the term they were appended in.</summary>
-    private readonly Dictionary<long, (long Term, TaskCompletionSource<byte[]> Completion)> _waiters = [];
+    /// <summary>Commands proposed by <see cref="ExecuteAsync"/>, by log index, with the term they were appended in and when.</summary>
+    private readonly Dictionary<long, (long Term, TaskCompletionSource<byte[]> Completion, long Started)> _waiters = [];
 
     /// <summary>Reads asked for and not yet answered, by request id.</summary>
     private readonly Dictionary<long, (byte[] Query, TaskCompletionSource<byte[]> Completion)> _reads = [];
@@ -59,6 +62,7 @@ internal sealed partial class RaftPeer
         _transport = transport;
         _options = options;
         _logger = logger;
+        _groupTag = new(RaftMetrics.GroupTag, Group.Name);
         var config = options.ToCoreConfig(SelfId(store.Peer, Group), Group.PeerIds);
         if (data.Snapshot is { } snapshot)
         {
@@ -128,6 +132,11 @@ internal sealed partial class RaftPeer
         }
 
         var result = Node.Propose(command);
+        if (result.Accepted)
+        {
+            RaftMetrics.Proposals.Add(1, _groupTag);
+        }
+
         Pump();
         return result;
     }
@@ -150,8 +159,9 @@ internal sealed partial class RaftPeer
                 $"Raft peer '{Key}': the entry at index {result.Index} of term {replaced.Term} was replaced by one of term {result.Term}."));
         }
 
+        RaftMetrics.Proposals.Add(1, _groupTag);
         var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiters[result.Index] = (result.Term, waiter);
+        _waiters[result.Index] = (result.Term, waiter, Stopwatch.GetTimestamp());
         Pump();
         return waiter.Task;
     }
@@ -201,6 +211,7 @@ internal sealed partial class RaftPeer
         var now = (Node.CurrentTerm, Node.Role, Node.LeaderId);
         if (now != _seen)
         {
+            CountChanges(_seen, now);
             _seen = now;
             LogRoleChanged(_logger, Key, now.CurrentTerm, now.Role, now.LeaderId ?? "none");
         }
@@ -224,7 +235,10 @@ internal sealed partial class RaftPeer
                 Send(ready.Messages);
                 if (ready.MustPersist)
                 {
+                    var started = Stopwatch.GetTimestamp();
                     await _store.SaveAsync(ready);
+                    RaftMetrics.SaveDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _groupTag);
+                    RaftMetrics.SaveEntries.Record(ready.Entries.Count, _groupTag);
                     if (IsStopped)
                     {
                         return;
@@ -260,6 +274,29 @@ internal sealed partial class RaftPeer
         {
             _transport.Send(batch.Key, [.. batch]);
         }
+
+        foreach (var message in messages)
+        {
+            RaftMetrics.MessagesSent.Add(1, _groupTag, new(RaftMetrics.MessageTag, message.GetType().Name));
+        }
+    }
+
+    private void CountChanges((long Term, RaftRole Role, string? Leader) before, (long Term, RaftRole Role, string? Leader) after)
+    {
+        if (after.Term > before.Term)
+        {
+            RaftMetrics.TermChanges.Add(1, _groupTag);
+        }
+
+        if (after.Role != before.Role && after.Role == RaftRole.Candidate)
+        {
+            RaftMetrics.Elections.Add(1, _groupTag);
+        }
+
+        if (after.Role != before.Role && after.Role == RaftRole.Leader)
+        {
+            RaftMetrics.LeaderChanges.Add(1, _groupTag);
+        }
     }
 
     private void Apply(Ready ready)
@@ -279,6 +316,12 @@ internal sealed partial class RaftPeer
             _appliedIndex = Math.Max(_appliedIndex, snapshot.LastIncludedIndex);
         }
 
+        if (ready.CommittedEntries.Count > 0)
+        {
+            RaftMetrics.EntriesApplied.Add(ready.CommittedEntries.Count, _groupTag);
+            RaftMetrics.ApplyBatch.Record(ready.CommittedEntries.Count, _groupTag);
+        }
+
         foreach (var entry in ready.CommittedEntries)
         {
             var outcome = ApplyEntry(entry);
@@ -296,6 +339,7 @@ internal sealed partial class RaftPeer
                 }
                 else
                 {
+                    RaftMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(waiter.Started).TotalMilliseconds, _groupTag);
                     waiter.Completion.TrySetResult(outcome.Result);
                 }
             }
@@ -328,6 +372,7 @@ internal sealed partial class RaftPeer
             try
             {
                 read.Completion.TrySetResult(_stateMachine.Query(read.Query));
+                RaftMetrics.Reads.Add(1, _groupTag);
             }
             catch (Exception exception)
             {

@@ -5,6 +5,7 @@ using Orleans.GrainDirectory;
 using Orleans.Runtime.Placement;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Grains.Raft.Diagnostics;
 using RaftOrleans.Grains.Raft.Placement;
 using RaftOrleans.Grains.Raft.StateMachines;
 using RaftOrleans.Grains.Raft.Storage;
@@ -88,7 +89,15 @@ internal sealed partial class RaftPeerGrain(
 
     public Task DeliverAsync(RaftMessage[] messages)
     {
-        _peer?.Deliver(messages);
+        if (_peer is { IsStopped: false } peer)
+        {
+            peer.Deliver(messages);
+        }
+        else
+        {
+            RaftMetrics.MessagesDropped.Add(messages.Length);
+        }
+
         return Task.CompletedTask;
     }
 

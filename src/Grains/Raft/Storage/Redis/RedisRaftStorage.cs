@@ -1,5 +1,6 @@
 using System.Globalization;
 using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Grains.Raft.Diagnostics;
 using RaftOrleans.Raft.Core;
 using StackExchange.Redis;
 
@@ -49,7 +50,9 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
             values[10 + k] = RaftRecordCodec.EncodeEntry(write.Entries[k]);
         }
 
-        if ((long)await RunAsync(peer, RedisRaftScripts.Save, values) != 1)
+        var saved = (long)await RunAsync(peer, RedisRaftScripts.Save, values);
+        RaftMetrics.StorageTransactions.Add(1, new KeyValuePair<string, object?>(RaftMetrics.StorageTag, "redis"));
+        if (saved != 1)
         {
             throw new RaftStorageFencedException(peer, incarnation);
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using RaftOrleans.Grains.Raft.Diagnostics;
 using SQLitePCL;
 
 namespace RaftOrleans.Grains.Raft.Storage.Sqlite;
@@ -182,6 +183,7 @@ internal sealed class SqliteRaftWriter : IDisposable
 
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _writes, done.Count);
+        RaftMetrics.StorageTransactions.Add(1, new KeyValuePair<string, object?>(RaftMetrics.StorageTag, "sqlite"));
         done.ForEach(p => p.Complete());
     }
 
@@ -205,6 +207,7 @@ internal sealed class SqliteRaftWriter : IDisposable
             if (attempt == 0)
             {
                 Interlocked.Increment(ref _busyWaits);
+                RaftMetrics.StorageLockWaits.Add(1);
             }
 
             if (attempt < 64)
