@@ -40,6 +40,7 @@ internal static class AllBench
                 ("election", ElectionBench.RunAsync, ["--trials", "100"]),
                 ("mapreduce", MapReduceBench.RunAsync, ["5", "--large", "40"]),
                 ("rpc", RpcBench.RunAsync, []),
+                ("kv", KvBench.RunAsync, []),
             })
             {
                 var start = clock.Elapsed;

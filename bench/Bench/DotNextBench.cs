@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.Membership;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
@@ -24,7 +23,7 @@ internal sealed class DotNextGroup : IAsyncDisposable
     public static async Task<DotNextGroup> StartAsync(int members)
     {
         var group = new DotNextGroup(Path.Combine(Path.GetTempPath(), $"raft-orleans-bench-dotnext-{Guid.NewGuid():N}"));
-        var endpoints = Enumerable.Range(0, members).Select(_ => new IPEndPoint(IPAddress.Loopback, FreePort())).ToArray();
+        var endpoints = LoopbackPorts.Take(members).Select(port => new IPEndPoint(IPAddress.Loopback, port)).ToArray();
         for (var i = 0; i < members; i++)
         {
             var config = new RaftCluster.TcpConfiguration(endpoints[i])
@@ -127,13 +126,6 @@ internal sealed class DotNextGroup : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class NullStateMachine : IStateMachine

@@ -9,6 +9,7 @@ var suites = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordinal
     ["election"] = ElectionBench.RunAsync,
     ["mapreduce"] = MapReduceBench.RunAsync,
     ["rpc"] = RpcBench.RunAsync,
+    ["kv"] = KvBench.RunAsync,
     ["all"] = AllBench.RunAsync,
     ["probe"] = ProbeBench.RunAsync,
     ["dotnext"] = DotNextOnlyBench.RunAsync,
