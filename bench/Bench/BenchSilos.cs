@@ -65,6 +65,7 @@ internal sealed class BenchSilos : IAsyncDisposable
                     $"--RaftOrleans:DataDirectory={silos._root}",
                     $"--RaftOrleans:Redis={redis}",
                     "--Logging:LogLevel:Default=Warning",
+                    "--Logging:LogLevel:RaftOrleans.Silo=Information",
                     "--RaftOrleans:MetricsLogPeriod=00:00:01",
                     $"--Logging:LogLevel:{MetricsCategory}=Information",
                 ]);

@@ -32,6 +32,7 @@ internal sealed class EtcdCluster : IAsyncDisposable
         var ports = LoopbackPorts.Take(6);
         var (clients, peers) = (ports[..3], ports[3..]);
         var initial = string.Join(",", Enumerable.Range(0, 3).Select(i => $"m{i}=http://127.0.0.1:{peers[i]}"));
+        var token = $"bench-{Guid.NewGuid():N}";
         var members = new List<BenchProcess>();
         for (var i = 0; i < 3; i++)
         {
@@ -45,7 +46,7 @@ internal sealed class EtcdCluster : IAsyncDisposable
                 "--initial-advertise-peer-urls", $"http://127.0.0.1:{peers[i]}",
                 "--initial-cluster", initial,
                 "--initial-cluster-state", "new",
-                "--initial-cluster-token", $"bench-{Guid.NewGuid():N}",
+                "--initial-cluster-token", token,
                 "--logger", "zap",
             ]));
         }
@@ -55,7 +56,7 @@ internal sealed class EtcdCluster : IAsyncDisposable
         {
             foreach (var member in members)
             {
-                await member.WaitForLineAsync(line => line.Contains("ready to serve client requests", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+                await member.WaitForLineAsync(line => line.Contains("serving client traffic", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
             }
         }
         catch
