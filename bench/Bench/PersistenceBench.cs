@@ -48,9 +48,9 @@ internal static class PersistenceBench
             }
         }
 
-        // The peers of a group on one machine share the silo's SQLite file: n logs appending at once, as n peers do.
+        // The peers of a group on one machine append at once, each to its own file.
         Console.WriteLine();
-        Console.WriteLine("Shared database: n single-peer logs appending concurrently to the same SQLite file (as the n peers of a group on one machine do), 16 B, log length ~1k:");
+        Console.WriteLine("Concurrent logs: n single-peer logs appending at once, each to its own SQLite file (as the n peers of a group on one machine do), 16 B, log length ~1k:");
         Console.WriteLine();
         Console.WriteLine("| concurrent logs | appends/s (all logs) | mean µs/append | p50 µs | p99 µs | max µs |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
@@ -95,11 +95,14 @@ internal static class PersistenceBench
     /// <summary>Copies the WAL into the database now, so the fill's pages are not counted against the measured appends.</summary>
     private static void Checkpoint(string root)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(root, "raft.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-        command.ExecuteNonQuery();
+        foreach (var database in Directory.GetFiles(root, "*.db", SearchOption.AllDirectories))
+        {
+            using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }
     }
 
     private const int PageSize = 1024;
@@ -169,7 +172,7 @@ internal static class PersistenceBench
             }
         }
 
-        private long DatabaseBytes() => Directory.GetFiles(root, "raft.db*").Sum(f => new FileInfo(f).Length);
+        private long DatabaseBytes() => Directory.GetFiles(Path.Combine(root, "raft"), "*.db*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
         private static (long Wchar, long WriteBytes) ProcIo()
         {

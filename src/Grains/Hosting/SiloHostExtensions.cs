@@ -39,7 +39,7 @@ public static class SiloHostExtensions
                 options.ClusterId);
 
             builder.AddSqliteGrainStorage(StorageNames.MapReduce, sqlite => sqlite.DatabasePath = options.DatabasePath);
-            builder.AddSqliteRaftStorage(sqlite => sqlite.DatabasePath = options.RaftDatabasePath);
+            builder.AddSqliteRaftStorage(sqlite => sqlite.Directory = options.RaftDirectory);
             builder.AddSqliteGrainDirectory(DirectoryNames.RaftPeers, sqlite => sqlite.DatabasePath = options.DirectoryDatabasePath);
 
             builder.UseInMemoryReminderService();

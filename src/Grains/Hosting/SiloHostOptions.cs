@@ -5,6 +5,9 @@ public sealed class SiloHostOptions
 {
     public const string SectionName = "RaftOrleans";
 
+    /// <summary>How a client's embedded silo names its one-process cluster: <c>embedded-&lt;process id&gt;</c>.</summary>
+    public const string EmbeddedClusterPrefix = "embedded-";
+
     public string ClusterId { get; set; } = "raft-orleans";
 
     public string ServiceId { get; set; } = "raft-orleans";
@@ -50,8 +53,8 @@ public sealed class SiloHostOptions
     /// <summary>The grain state of MapReduce jobs.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "grains.db");
 
-    /// <summary>The Raft peers' term, vote, log and snapshot (<see cref="Raft.Storage.IRaftStorage"/>).</summary>
-    public string RaftDatabasePath => Path.Combine(DataDirectory, "raft.db");
+    /// <summary>The Raft peers' term, vote, log and snapshot (<see cref="Raft.Storage.IRaftStorage"/>), a file per peer.</summary>
+    public string RaftDirectory => Path.Combine(DataDirectory, "raft");
 
     /// <summary>Where the Raft peers' activations are found (<see cref="DirectoryNames.RaftPeers"/>).</summary>
     public string DirectoryDatabasePath => Path.Combine(DataDirectory, "directory.db");

@@ -13,7 +13,7 @@ public class RaftClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(3);
-        builder.Properties[RaftSiloConfigurator.DatabaseKey] = _root.Sub("raft.db");
+        builder.Properties[RaftSiloConfigurator.DatabaseKey] = _root.Sub("raft");
         builder.AddSiloBuilderConfigurator<RaftSiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -73,7 +73,7 @@ public sealed class RaftGroupRestartTests : IDisposable
     {
         var builder = new TestClusterBuilder(3);
         builder.Options.ServiceId = serviceId;
-        builder.Properties[RaftSiloConfigurator.DatabaseKey] = _root.Sub("raft.db");
+        builder.Properties[RaftSiloConfigurator.DatabaseKey] = _root.Sub("raft");
         builder.AddSiloBuilderConfigurator<RaftSiloConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -23,7 +23,7 @@ public sealed class RaftSiloConfigurator : ISiloConfigurator
     {
         var database = siloBuilder.Configuration[DatabaseKey] ?? throw new InvalidOperationException($"{DatabaseKey} is not set.");
         siloBuilder.Services.AddSingleton<IRaftStorage>(services => new FaultyRaftStorage(new SqliteRaftStorage(
-            new SqliteRaftStorageOptions { DatabasePath = database },
+            new SqliteRaftStorageOptions { Directory = database },
             services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId)));
         siloBuilder
             .AddSqliteGrainDirectory(DirectoryNames.RaftPeers, options => options.DatabasePath = database + ".directory")

@@ -38,8 +38,8 @@ public abstract class StoreUnderTest : IDisposable
 
         public override IRaftStorage Open()
         {
-            var storage = new SqliteRaftStorage(new SqliteRaftStorageOptions { DatabasePath = _directory.Sub("raft.db") }, "test");
-            storage.Writer.BeforeWrite = Plan.Reach;
+            var storage = new SqliteRaftStorage(new SqliteRaftStorageOptions { Directory = _directory.Sub("raft") }, "test");
+            storage.BeforeWrite = Plan.Reach;
             return storage;
         }
 

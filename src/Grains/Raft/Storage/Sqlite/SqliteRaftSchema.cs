@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -43,7 +44,7 @@ internal static class SqliteRaftSchema
     /// <summary>The highest log index a row id can hold (about 10^12 entries per peer).</summary>
     public const long MaxIndex = (1L << IndexBits) - 1;
 
-    /// <summary>The highest peer row id the entries' row ids can hold (about 8 million peers per database).</summary>
+    /// <summary>The highest peer row id the entries' row ids can hold (about 8 million peers per database, which holds one).</summary>
     public const long MaxPeerId = (1L << (63 - IndexBits)) - 1;
 
     /// <summary>
@@ -52,6 +53,30 @@ internal static class SqliteRaftSchema
     /// B-tree of a two-column key would spill any row past about a quarter page into overflow pages).
     /// </summary>
     public static long EntryId(long peerId, long index) => (peerId << IndexBits) + index;
+
+    /// <summary>Database files whose tables this process has made sure of.</summary>
+    private static readonly ConcurrentDictionary<string, bool> Created = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the file and its tables unless this process already has; safe against other processes doing the same.</summary>
+    public static void EnsureCreated(string path, TimeSpan busyTimeout)
+    {
+        var full = Path.GetFullPath(path);
+        if (Created.ContainsKey(full))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        using (var connection = Open(ConnectionString(full, pooled: false), busyTimeout))
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = Create;
+            command.CommandTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds);
+            command.ExecuteNonQuery();
+        }
+
+        Created[full] = true;
+    }
 
     public static string ConnectionString(string path, bool pooled) => new SqliteConnectionStringBuilder
     {

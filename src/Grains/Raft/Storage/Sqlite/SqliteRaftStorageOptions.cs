@@ -2,12 +2,12 @@ namespace RaftOrleans.Grains.Raft.Storage.Sqlite;
 
 public sealed class SqliteRaftStorageOptions
 {
-    /// <summary>Path of the database file; the silos of one machine share it.</summary>
-    public string DatabasePath { get; set; } = string.Empty;
+    /// <summary>Directory of the Raft databases (one file per peer, under one folder per service); the silos of one machine share it.</summary>
+    public string Directory { get; set; } = string.Empty;
 
-    /// <summary>How long a write waits for another process's write lock before it fails.</summary>
+    /// <summary>How long a write waits for another process's write lock (a peer moving between silos) before it fails.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Most writes (of any peers of this process) committed together in one transaction and one fsync.</summary>
+    /// <summary>Most writes to one peer's file committed together in one transaction and one fsync.</summary>
     public int MaxWritesPerCommit { get; set; } = 512;
 }

@@ -7,9 +7,9 @@ internal sealed class SqliteRaftStorageOptionsValidator : IValidateOptions<Sqlit
     public ValidateOptionsResult Validate(string? name, SqliteRaftStorageOptions options)
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.DatabasePath))
+        if (string.IsNullOrWhiteSpace(options.Directory))
         {
-            errors.Add($"Raft storage: {nameof(SqliteRaftStorageOptions.DatabasePath)} is required.");
+            errors.Add($"Raft storage: {nameof(SqliteRaftStorageOptions.Directory)} is required.");
         }
 
         if (options.BusyTimeout <= TimeSpan.Zero)

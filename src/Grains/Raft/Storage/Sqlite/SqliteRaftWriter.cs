@@ -7,11 +7,11 @@ using SQLitePCL;
 namespace RaftOrleans.Grains.Raft.Storage.Sqlite;
 
 /// <summary>
-/// The one writer of a Raft database in this process: a dedicated thread with one connection that commits every
-/// write queued meanwhile, from any peer of any silo of the process, in one transaction and one fsync (group
-/// commit). A write that fails is rolled back to its savepoint alone; the others of its batch still commit.
-/// Other processes' writers take the same file lock: this one waits for it itself, a short spin first, because
-/// SQLite's busy handler sleeps in steps of up to 100 ms while a commit holds the lock for about one fsync.
+/// The one writer of a Raft database file in this process: a dedicated thread with one connection that commits
+/// every write queued meanwhile, from any silo of the process, in one transaction and one fsync (group commit). A write that fails is rolled back to its savepoint alone; the others of its batch still commit.
+/// Another process writes the same file only while a peer moves between them; this writer then waits for the lock
+/// itself, a short spin first, because SQLite's busy handler sleeps in steps of up to 100 ms while a commit holds
+/// the lock for about one fsync.
 /// </summary>
 internal sealed class SqliteRaftWriter : IDisposable
 {
@@ -36,14 +36,8 @@ internal sealed class SqliteRaftWriter : IDisposable
         _path = path;
         _busyTimeout = busyTimeout;
         _maxBatch = maxBatch;
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
+        SqliteRaftSchema.EnsureCreated(path, busyTimeout);
         _connection = SqliteRaftSchema.Open(SqliteRaftSchema.ConnectionString(path, pooled: false), TimeSpan.Zero);
-        CreateSchema();
         _statements = new SqliteRaftStatements(_connection, serviceId);
         _thread = new Thread(Run) { IsBackground = true, Name = "raft-sqlite-writer" };
         _thread.Start();
@@ -114,14 +108,6 @@ internal sealed class SqliteRaftWriter : IDisposable
         _queue.Dispose();
         _statements.Dispose();
         _connection.Dispose();
-    }
-
-    private void CreateSchema()
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = SqliteRaftSchema.Create;
-        command.CommandTimeout = (int)Math.Ceiling(_busyTimeout.TotalSeconds);
-        command.ExecuteNonQuery();
     }
 
     private void Run()
