@@ -47,7 +47,7 @@ internal sealed class RaftBenchCluster : IAsyncDisposable
         Directory.CreateDirectory(root);
         var builder = new TestClusterBuilder((short)silos);
         builder.Properties[StorageKey] = storage.ToString();
-        builder.Properties[DatabaseKey] = Path.Combine(root, "raft.db");
+        builder.Properties[DatabaseKey] = Path.Combine(root, "raft");
         builder.Properties[RedisKey] = redis ?? string.Empty;
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.AddSiloBuilderConfigurator<Configurator>();
@@ -82,7 +82,7 @@ internal sealed class RaftBenchCluster : IAsyncDisposable
             _ = storage switch
             {
                 RaftStorage.Sqlite => siloBuilder
-                    .AddSqliteRaftStorage(o => o.DatabasePath = siloBuilder.Configuration[DatabaseKey]!)
+                    .AddSqliteRaftStorage(o => o.Directory = siloBuilder.Configuration[DatabaseKey]!)
                     .AddSqliteGrainDirectory(DirectoryNames.RaftPeers, o => o.DatabasePath = siloBuilder.Configuration[DatabaseKey]! + ".directory"),
                 RaftStorage.Memory => siloBuilder
                     .AddMemoryRaftStorage(Memory)
@@ -130,7 +130,7 @@ internal sealed class DropFilter : IOutgoingGrainCallFilter
     public Task Invoke(IOutgoingGrainCallContext context)
     {
         if (!Dead.IsEmpty
-            && context.InterfaceMethod?.Name == nameof(IRaftPeerGrain.DeliverAsync)
+            && context.InterfaceMethod?.Name is nameof(IRaftPeerGrain.DeliverAsync) or nameof(IRaftPeerGrain.DeliverConfirmedAsync)
             && (Dead.ContainsKey(context.TargetId.Key.ToString()!) || (context.SourceId is { } source && Dead.ContainsKey(source.Key.ToString()!))))
         {
             return Task.CompletedTask;

@@ -21,6 +21,13 @@ public interface IRaftPeerGrain : IGrainWithStringKey
     Task DeliverAsync(RaftMessage[] messages);
 
     /// <summary>
+    /// <see cref="DeliverAsync"/> as a request: its (empty) answer carries Orleans' correction of the sender's cached
+    /// address of this peer, which one-way calls never get. Senders use it now and then, never wait for it.
+    /// </summary>
+    [Alias("DeliverConfirmed"), ResponseTimeout("00:00:05")]
+    Task DeliverConfirmedAsync(RaftMessage[] messages);
+
+    /// <summary>
     /// Start(command): on the leader, appends the command and returns its (index, term) without waiting for
     /// commit; elsewhere returns at once with the leader this peer knows of.
     /// </summary>

@@ -87,6 +87,8 @@ internal sealed partial class RaftPeerGrain(
         }
     }
 
+    public Task DeliverConfirmedAsync(RaftMessage[] messages) => DeliverAsync(messages);
+
     public Task DeliverAsync(RaftMessage[] messages)
     {
         if (_peer is { IsStopped: false } peer)

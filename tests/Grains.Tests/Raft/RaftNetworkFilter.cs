@@ -11,7 +11,7 @@ public sealed class RaftNetworkFilter : IOutgoingGrainCallFilter
 {
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.Name != nameof(IRaftPeerGrain.DeliverAsync)
+        if (context.InterfaceMethod?.Name is not (nameof(IRaftPeerGrain.DeliverAsync) or nameof(IRaftPeerGrain.DeliverConfirmedAsync))
             || context.SourceId is not { } source
             || !TrySplit(context.TargetId, out var group, out var to)
             || !TrySplit(source, out var sourceGroup, out var from)
