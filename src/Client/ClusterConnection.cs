@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using RaftOrleans.Grains.Hosting;
@@ -49,10 +50,20 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Orleans", LogLevel.Error);
-        builder.Logging.AddFilter("Microsoft.Orleans", LogLevel.Error);
+        // Logs are not data: all of them go to stderr, one line each.
+        builder.Logging.ClearProviders()
+            .AddConsole(console =>
+            {
+                console.FormatterName = CliLogFormatter.FormatterName;
+                console.LogToStandardErrorThreshold = LogLevel.Trace;
+            })
+            .AddConsoleFormatter<CliLogFormatter, ConsoleFormatterOptions>()
+            .SetMinimumLevel(LogLevel.Warning);
+        var orleansLevel = CliOutput.Verbose ? LogLevel.Warning : LogLevel.Error;
+        builder.Logging.AddFilter("Orleans", orleansLevel);
+        builder.Logging.AddFilter("Microsoft.Orleans", orleansLevel);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
 
         string description;
         var named = cluster ?? (redis is null ? null : $"Redis {redis}");
@@ -76,7 +87,7 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
                 SiloPort = FreeTcpPort(),
                 GatewayPort = FreeTcpPort(),
                 DataDirectory = dataDirectory,
-                ClusterId = $"embedded-{Environment.ProcessId}",
+                ClusterId = $"{SiloHostOptions.EmbeddedClusterPrefix}{Environment.ProcessId}",
             };
             options.PrimarySiloPort = options.SiloPort;
             builder.UseOrleans(silo => silo.AddRaftOrleansSilo(options));

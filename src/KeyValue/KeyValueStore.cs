@@ -106,7 +106,13 @@ public sealed class KeyValueStore(KvLimits limits)
                 _data[command.Key] = command.Value;
                 return KvReply.Ok(string.Empty);
             case KvOperation.Append:
-                _data[command.Key] = _data.GetValueOrDefault(command.Key, string.Empty) + command.Value;
+                var current = _data.GetValueOrDefault(command.Key, string.Empty);
+                if (limits.CheckResult(current.Length + (long)command.Value.Length) is { } tooLong)
+                {
+                    return new KvReply(string.Empty, tooLong);
+                }
+
+                _data[command.Key] = current + command.Value;
                 return KvReply.Ok(string.Empty);
             default:
                 return new KvReply(string.Empty, $"Unknown operation {command.Operation}.");

@@ -20,4 +20,10 @@ public sealed record KvLimits(int MaxKeyLength = 1024, int MaxValueLength = 1 <<
             ? $"The value is {value.Length} characters long; the limit is {MaxValueLength}."
             : null;
     }
+
+    /// <summary>Why a key may not hold a value of <paramref name="length"/> characters (an append's result), or null.</summary>
+    public string? CheckResult(long length) =>
+        length > MaxValueLength
+            ? $"The value would be {length} characters long; the limit is {MaxValueLength}. Nothing was changed."
+            : null;
 }

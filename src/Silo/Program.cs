@@ -12,14 +12,32 @@ using RaftOrleans.Silo;
 
 // One silo per process. Configuration: appsettings.json beside the binary, then environment variables
 // (RaftOrleans__Redis=...), then the command line (--RaftOrleans:SiloPort=11112), later ones winning.
-var configuration = new ConfigurationBuilder()
-    .SetBasePath(AppContext.BaseDirectory)
-    .AddJsonFile("appsettings.json", optional: true)
-    .AddEnvironmentVariables()
-    .AddCommandLine(args)
-    .Build();
-var options = configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
-var dashboard = configuration.GetSection(SiloDashboardOptions.SectionName).Get<SiloDashboardOptions>() ?? new SiloDashboardOptions();
+if (SiloUsage.IsRequested(args))
+{
+    Console.WriteLine(SiloUsage.Text);
+    return SiloExitCodes.Success;
+}
+
+SiloHostOptions options;
+SiloDashboardOptions dashboard;
+try
+{
+    var configuration = new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .AddCommandLine(args)
+        .Build();
+    options = configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
+    dashboard = configuration.GetSection(SiloDashboardOptions.SectionName).Get<SiloDashboardOptions>() ?? new SiloDashboardOptions();
+}
+catch (Exception exception) when (exception is InvalidOperationException or FormatException or InvalidDataException)
+{
+    // A value of the wrong type (--RaftOrleans:SiloPort=abc), an argument that is no setting, a broken appsettings.json.
+    var cause = exception.InnerException is { } inner ? $" ({inner.Message})" : string.Empty;
+    await Console.Error.WriteLineAsync($"error: invalid configuration: {exception.Message}{cause} Run with --help for the settings.".ReplaceLineEndings(" "));
+    return SiloExitCodes.InvalidConfiguration;
+}
 
 var invalid = new SiloHostOptionsValidator().Validate(null, options).Failures?.ToList() ?? [];
 invalid.AddRange(new SiloDashboardOptionsValidator().Validate(null, dashboard).Failures ?? []);

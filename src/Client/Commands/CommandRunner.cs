@@ -1,20 +1,34 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using RaftOrleans.Grains.Interfaces.MapReduce;
-using Spectre.Console;
 
 namespace RaftOrleans.Client.Commands;
 
-/// <summary>Opens the cluster connection for a command and turns known failures into messages and exit codes.</summary>
+/// <summary>Checks a command's input, opens the cluster connection for it, and turns known failures into messages and exit codes.</summary>
 internal static class CommandRunner
 {
-    public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<ClusterConnection, CancellationToken, Task<int>> body)
+    /// <param name="validate">Checks that need no cluster; they run before any connection or embedded silo starts.</param>
+    public static async Task<int> RunAsync(
+        ParseResult parse,
+        CancellationToken cancellationToken,
+        Func<ClusterConnection, CancellationToken, Task<int>> body,
+        Action? validate = null)
     {
         try
         {
+            validate?.Invoke();
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidJobException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(ExitCodes.InvalidInput, exception.Message);
+        }
+
+        try
+        {
+            var (cluster, redis) = Target(parse);
             await using var connection = await ClusterConnection.OpenAsync(
-                parse.GetValue(GlobalOptions.Cluster),
-                parse.GetValue(GlobalOptions.Redis),
+                cluster,
+                redis,
                 parse.GetValue(GlobalOptions.ClusterId)!,
                 parse.GetValue(GlobalOptions.ServiceId)!,
                 parse.GetValue(GlobalOptions.DataDirectory)!,
@@ -33,11 +47,25 @@ internal static class CommandRunner
         {
             return Fail(ExitCodes.InvalidInput, $"Invalid configuration: {string.Join(" ", exception.Failures)}");
         }
+        catch (OperationCanceledException) when (Interrupts.Requested)
+        {
+            return Fail(ExitCodes.Cancelled, "Cancelled.");
+        }
     }
 
     public static int Fail(int exitCode, string message)
     {
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
+        CliOutput.Error(message);
         return exitCode;
+    }
+
+    /// <summary>The cluster named on the command line, else the one the settings name (either form, not both).</summary>
+    private static (string? Cluster, string? Redis) Target(ParseResult parse)
+    {
+        var cluster = parse.GetValue(GlobalOptions.Cluster);
+        var redis = parse.GetValue(GlobalOptions.Redis);
+        return cluster is null && string.IsNullOrWhiteSpace(redis)
+            ? (ClientSettings.Cluster, ClientSettings.Redis)
+            : (cluster, redis);
     }
 }

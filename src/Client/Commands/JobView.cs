@@ -1,21 +1,31 @@
 using System.Globalization;
+using System.Text.Json;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using Spectre.Console;
 
 namespace RaftOrleans.Client.Commands;
 
-/// <summary>How a job looks on the console: live progress while it runs, a summary when it ends.</summary>
+/// <summary>
+/// How a job looks on the console: live progress on stderr while it runs (a bar in a terminal, one line per change
+/// otherwise), and the result on stdout: aligned text, or one JSON document with <c>--json</c>.
+/// </summary>
 internal static class JobView
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public static void Started(JobStatus status, JobSpec spec, string where) =>
-        AnsiConsole.MarkupLineInterpolated(
-            $"Job [bold]{status.JobId}[/]: {spec.App} over {spec.Inputs.Count} files, {spec.ReduceTasks} reduce tasks, on {where}");
+        CliOutput.Info($"Job {status.JobId}: {spec.App} over {spec.Inputs.Count} files, {spec.ReduceTasks} reduce tasks, output {spec.OutputDirectory}, on {where}");
 
     public static async Task<JobStatus> FollowAsync(IGrainFactory grains, string jobId, CancellationToken cancellationToken)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        if (CliOutput.Quiet)
+        {
+            return await MapReduceJobs.WaitAsync(grains, jobId, PollInterval, onProgress: null, cancellationToken);
+        }
+
+        if (Console.IsErrorRedirected)
         {
             // Not a terminal (CI, a pipe): one line per change instead of a redrawn bar.
             var last = string.Empty;
@@ -24,14 +34,15 @@ internal static class JobView
                 var line = ProgressLine(status);
                 if (line != last)
                 {
-                    Console.WriteLine(line);
+                    Console.Error.WriteLine(line);
                     last = line;
                 }
             }, cancellationToken);
         }
 
+        var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         JobStatus? final = null;
-        await AnsiConsole.Progress()
+        await progress.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
@@ -50,49 +61,103 @@ internal static class JobView
         return final!;
     }
 
-    public static void Summary(JobStatus status, int top)
+    /// <summary>The job as a result: on stdout, as text or JSON.</summary>
+    public static void Write(JobStatus status, bool json, int top)
     {
-        var table = new Table().HideHeaders().AddColumns("", "");
-        table.AddRow("job", status.JobId);
-        table.AddRow("state", status.Phase.ToString());
-        table.AddRow("map tasks", $"{status.MapsDone}/{status.MapsTotal}");
-        table.AddRow("reduce tasks", $"{status.ReducesDone}/{status.ReducesTotal}");
-        table.AddRow("task launches", $"{status.TaskLaunches} ({status.ReExecutions} re-executions)");
-        table.AddRow("wall time", status.Elapsed.TotalSeconds.ToString("0.000 s", CultureInfo.InvariantCulture));
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(ToJson(status), JsonOptions));
+            return;
+        }
+
+        Console.WriteLine($"job           {status.JobId}");
+        Console.WriteLine($"state         {State(status)}");
+        Console.WriteLine($"app           {status.App}");
+        Console.WriteLine($"map tasks     {status.MapsDone}/{status.MapsTotal}");
+        Console.WriteLine($"reduce tasks  {status.ReducesDone}/{status.ReducesTotal}");
+        Console.WriteLine($"task launches {status.TaskLaunches} ({status.ReExecutions} re-executions)");
+        Console.WriteLine($"started       {status.SubmittedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"wall time     {status.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s");
+        Console.WriteLine($"output        {status.OutputDirectory}");
         if (status.OutputFiles.Count > 0)
         {
-            table.AddRow("output", $"{Path.GetDirectoryName(status.OutputFiles[0])}{Path.DirectorySeparatorChar}mr-out-0 .. mr-out-{status.OutputFiles.Count - 1}");
+            Console.WriteLine($"output files  mr-out-0 .. mr-out-{status.OutputFiles.Count - 1}");
         }
 
         if (status.Error is not null)
         {
-            table.AddRow("error", status.Error);
+            Console.WriteLine($"error         {CliOutput.OneLine(status.Error)}");
         }
 
-        AnsiConsole.Write(table);
-        if (status.Phase == JobPhase.Completed && top > 0)
+        if (status.Phase == JobPhase.Completed && top > 0 && status.OutputFiles.Count > 0)
         {
             TopKeys(status.OutputFiles, top);
         }
     }
+
+    /// <summary>Jobs as a list: one line each, or a JSON array.</summary>
+    public static void WriteList(IReadOnlyList<JobStatus> jobs, bool json)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(jobs.Select(ToJson), JsonOptions));
+            return;
+        }
+
+        var rows = jobs.Select(j => new[]
+        {
+            j.JobId,
+            State(j),
+            $"{j.MapsDone}/{j.MapsTotal}",
+            $"{j.ReducesDone}/{j.ReducesTotal}",
+            j.SubmittedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            j.OutputDirectory,
+        }).Prepend(["JOB", "STATE", "MAPS", "REDUCES", "STARTED", "OUTPUT"]).ToList();
+        var widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        foreach (var row in rows)
+        {
+            Console.WriteLine(string.Join("  ", row.Select((cell, c) => c < widths.Length ? cell.PadRight(widths[c]) : cell)));
+        }
+    }
+
+    public static string State(JobStatus status) =>
+        status.Orphaned
+            ? $"{status.Phase} (orphaned: the client that ran it on its embedded silo is gone; resubmit with --job-id {status.JobId} to resume)"
+            : status.Phase.ToString();
+
+    private static object ToJson(JobStatus status) => new
+    {
+        status.JobId,
+        Phase = status.Phase.ToString(),
+        status.Orphaned,
+        status.App,
+        Maps = new { Done = status.MapsDone, Total = status.MapsTotal },
+        Reduces = new { Done = status.ReducesDone, Total = status.ReducesTotal },
+        status.TaskLaunches,
+        status.ReExecutions,
+        status.SubmittedAt,
+        ElapsedSeconds = Math.Round(status.Elapsed.TotalSeconds, 3),
+        status.OutputDirectory,
+        status.OutputFiles,
+        status.Error,
+    };
 
     /// <summary>The keys with the largest numeric values (word counts); the first lines when values are not numbers.</summary>
     private static void TopKeys(IReadOnlyList<string> outputFiles, int top)
     {
         var lines = outputFiles.SelectMany(File.ReadLines).Where(l => l.Length > 0).Select(l => (Key: l[..l.IndexOf(' ')], Value: l[(l.IndexOf(' ') + 1)..])).ToList();
         var numeric = lines.All(l => long.TryParse(l.Value, NumberStyles.None, CultureInfo.InvariantCulture, out _));
-        var shown = numeric
+        var shown = (numeric
             ? lines.OrderByDescending(l => long.Parse(l.Value, CultureInfo.InvariantCulture)).ThenBy(l => l.Key, StringComparer.Ordinal).Take(top)
-            : lines.OrderBy(l => l.Key, StringComparer.Ordinal).Take(top);
+            : lines.OrderBy(l => l.Key, StringComparer.Ordinal).Take(top)).ToList();
 
-        AnsiConsole.MarkupLineInterpolated($"{(numeric ? "Top" : "First")} {top} of {lines.Count} keys:");
-        var table = new Table().AddColumn("key").AddColumn(new TableColumn("value") { Alignment = numeric ? Justify.Right : Justify.Left });
+        Console.WriteLine();
+        Console.WriteLine($"{(numeric ? "Top" : "First")} {top} of {lines.Count} keys:");
+        var width = shown.Count == 0 ? 0 : shown.Max(l => l.Key.Length);
         foreach (var (key, value) in shown)
         {
-            table.AddRow(Markup.Escape(key), Markup.Escape(value));
+            Console.WriteLine(numeric ? $"  {key.PadRight(width)}  {value,10}" : $"  {key.PadRight(width)}  {value}");
         }
-
-        AnsiConsole.Write(table);
     }
 
     private static string ProgressLine(JobStatus status) =>

@@ -1,11 +1,19 @@
 using System.CommandLine;
+using System.Text;
+using System.Text.Json;
 using RaftOrleans.Grains.Interfaces.KeyValue;
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.KeyValue;
 
 namespace RaftOrleans.Client.Commands;
 
-/// <summary><c>kv put|append|get</c> against the replicated key/value service of a Raft group.</summary>
+/// <summary><c>kv put|append|get|peers</c> against the replicated key/value service of a Raft group.</summary>
 internal static class KeyValueCommands
 {
+    private static readonly TimeSpan GroupTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
     private static readonly Option<string> Group = new("--group", "-g")
     {
         Description = "The Raft group serving the key/value store (created on first use).",
@@ -30,15 +38,33 @@ internal static class KeyValueCommands
         var get = new Command("get", "Print a key's value (empty if never written).") { key };
         get.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, async (client, ct) =>
         {
-            Console.WriteLine(await client.GetAsync(parse.GetValue(key)!, ct));
+            var name = parse.GetValue(key)!;
+            var value = await client.GetAsync(name, ct);
+            Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(new { Key = name, Value = value }, JsonOptions) : value);
         }));
         command.Subcommands.Add(get);
 
         var peers = new Command("peers", "Show where each peer of the group runs and what it knows: silo, role, term, commit and applied index.");
         peers.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, async (client, ct) =>
         {
+            var states = await client.PeersAsync(ct);
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(states.Select(s => new
+                {
+                    s.Peer,
+                    s.State?.Silo,
+                    Role = s.State is null ? null : s.State.IsLeader ? "leader" : "follower",
+                    s.State?.Term,
+                    s.State?.CommitIndex,
+                    s.State?.LastApplied,
+                    s.State?.LastIndex,
+                }), JsonOptions));
+                return;
+            }
+
             Console.WriteLine($"{"peer",-6} {"silo",-28} {"role",-8} {"term",6} {"commit",10} {"applied",10} {"last",10}");
-            foreach (var (peer, state) in await client.PeersAsync(ct))
+            foreach (var (peer, state) in states)
             {
                 Console.WriteLine(state is null
                     ? $"{peer,-6} (no answer)"
@@ -52,40 +78,97 @@ internal static class KeyValueCommands
     private static Command Write(string name, string description, Func<KeyValueClient, string, string, CancellationToken, Task> write)
     {
         var key = new Argument<string>("key") { Description = "The key." };
-        var value = new Argument<string>("value") { Description = "The value." };
-        var command = new Command(name, description) { key, value };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, (client, ct) =>
-            write(client, parse.GetValue(key)!, parse.GetValue(value)!, ct)));
+        var value = new Argument<string?>("value") { Description = "The value; '-' reads it from stdin.", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Option<FileInfo?>("--value-file") { Description = "Read the value from this file (UTF-8) instead." };
+        var command = new Command(name, description) { key, value, file };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            string? text = null;
+            return RunAsync(
+                parse,
+                cancellationToken,
+                async (client, ct) =>
+                {
+                    await write(client, parse.GetValue(key)!, text!, ct);
+                    if (parse.GetValue(GlobalOptions.Json))
+                    {
+                        Console.WriteLine(JsonSerializer.Serialize(new { Ok = true }, JsonOptions));
+                    }
+                    else if (!CliOutput.Quiet)
+                    {
+                        Console.WriteLine("OK");
+                    }
+                },
+                validate: () => text = ReadValue(name, parse.GetValue(key)!, parse.GetValue(value), parse.GetValue(file)));
+        });
         return command;
     }
 
-    private static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<KeyValueClient, CancellationToken, Task> body) =>
-        CommandRunner.RunAsync(parse, cancellationToken, async (connection, ct) =>
+    /// <summary>The value from the argument, stdin or a file, checked against the limits before anything connects.</summary>
+    private static string ReadValue(string command, string key, string? argument, FileInfo? file)
+    {
+        if (argument is not null && file is not null)
         {
-            var peerCount = parse.GetValue(Peers);
-            if (peerCount < 1)
+            throw new ArgumentException($"kv {command}: give the value as an argument or by --value-file, not both.");
+        }
+
+        string value;
+        if (file is not null)
+        {
+            if (!file.Exists)
             {
-                return CommandRunner.Fail(ExitCodes.InvalidInput, $"--peers must be at least 1 (was {peerCount}).");
+                throw new ArgumentException($"--value-file: '{file.FullName}' does not exist.");
             }
 
-            var group = parse.GetValue(Group)!;
-            var peers = Enumerable.Range(0, peerCount).Select(i => $"p{i}").ToArray();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            try
+            value = File.ReadAllText(file.FullName, Encoding.UTF8);
+        }
+        else if (argument == "-")
+        {
+            value = Console.In.ReadToEnd();
+        }
+        else
+        {
+            value = argument ?? throw new ArgumentException($"kv {command}: no value; give it as an argument, '-' for stdin, or --value-file.");
+        }
+
+        return new KvLimits().Check(KvOperation.Put, key, value) is { } problem ? throw new ArgumentException(problem) : value;
+    }
+
+    private static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<KeyValueClient, CancellationToken, Task> body, Action? validate = null) =>
+        CommandRunner.RunAsync(
+            parse,
+            cancellationToken,
+            async (connection, ct) =>
             {
-                await KeyValueClient.CreateGroupAsync(connection.Grains, group, peers, timeout.Token);
-                var client = new KeyValueClient(connection.Grains, group, peers);
-                await body(client, timeout.Token);
-                return ExitCodes.Success;
-            }
-            catch (Exception exception) when (exception is ArgumentException or KvRequestException)
+                var group = parse.GetValue(Group)!;
+                var peers = Enumerable.Range(0, parse.GetValue(Peers)).Select(i => $"p{i}").ToArray();
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(GroupTimeout);
+                try
+                {
+                    await KeyValueClient.CreateGroupAsync(connection.Grains, group, peers, timeout.Token);
+                    var client = new KeyValueClient(connection.Grains, group, peers);
+                    await body(client, timeout.Token);
+                    return ExitCodes.Success;
+                }
+                catch (Exception exception) when (exception is ArgumentException or KvRequestException or GroupConfigMismatchException)
+                {
+                    return CommandRunner.Fail(ExitCodes.InvalidInput, exception is GroupConfigMismatchException
+                        ? $"Group '{group}' exists with other peers than --peers {peers.Length} names ({exception.Message}); give its own --peers."
+                        : exception.Message);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+                {
+                    return CommandRunner.Fail(ExitCodes.ClusterUnavailable, $"Group '{group}' did not answer within {GroupTimeout.TotalSeconds:0} s (no leader with a majority?).");
+                }
+            },
+            validate: () =>
             {
-                return CommandRunner.Fail(ExitCodes.InvalidInput, exception.Message);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
-            {
-                return CommandRunner.Fail(ExitCodes.ClusterUnavailable, $"Group '{group}' did not answer within 30 s (no leader with a majority?).");
-            }
-        });
+                if (parse.GetValue(Peers) < 1)
+                {
+                    throw new ArgumentException($"--peers must be at least 1 (was {parse.GetValue(Peers)}).");
+                }
+
+                validate?.Invoke();
+            });
 }

@@ -1,15 +1,22 @@
 using System.CommandLine;
-using System.Globalization;
 using RaftOrleans.Grains.Interfaces.MapReduce;
+using RaftOrleans.Grains.MapReduce;
+using RaftOrleans.Grains.MapReduce.Jobs;
 
 namespace RaftOrleans.Client.Commands;
 
+/// <summary><c>mr run|status|list|cancel</c>: MapReduce jobs on the cluster.</summary>
 internal static class MapReduceCommands
 {
+    /// <summary>How long a cancellation (Ctrl+C, <c>mr cancel</c>) may take to reach the coordinator.</summary>
+    private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(15);
+
     public static Command Create() => new("mr", "MapReduce jobs.")
     {
         CreateRun(),
         CreateStatus(),
+        CreateList(),
+        CreateCancel(),
     };
 
     private static Command CreateRun()
@@ -17,56 +24,151 @@ internal static class MapReduceCommands
         var app = new Argument<string>("app") { Description = "Application to run: wc, indexer, or another registered on the silos." };
         var files = new Argument<FileInfo[]>("files") { Description = "Input files; one map task each.", Arity = ArgumentArity.ZeroOrMore };
         var reduce = new Option<int>("--reduce", "-r") { Description = "Number of reduce tasks (output files).", DefaultValueFactory = _ => 10 };
-        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Output directory (default: out/<job-id>). Must be reachable by every silo." };
-        var jobId = new Option<string?>("--job-id") { Description = "Job id (default: <app>-<time>). Resubmitting an id follows that job." };
+        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Output directory (default: out/<job-id>); one job's only. Must be reachable by every silo." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Write into a directory holding a finished job's outputs or this job's inputs (only mr-out-* files are replaced)." };
+        var jobId = new Option<string?>("--job-id") { Description = "Job id (default: <app>-<time>). Resubmitting an id follows that job (and resumes an orphaned one)." };
         var timeout = new Option<double?>("--task-timeout") { Description = "Seconds before a silent task is handed out again (default: the silo's, 10)." };
         var top = new Option<int>("--top") { Description = "How many of the top keys to print.", DefaultValueFactory = _ => 10 };
         var verify = new Option<bool>("--verify") { Description = "Also run the app single-threaded in this process, compare outputs and times." };
+        var detach = new Option<bool>("--detach", "-d") { Description = "Print the job id once the job is submitted, and return; follow it with 'mr status --watch'." };
 
-        var command = new Command("run", "Run a job and follow its progress to the end.") { app, files, reduce, output, jobId, timeout, top, verify };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, cancellationToken, async (connection, ct) =>
+        var command = new Command("run", "Run a job and follow its progress to the end (Ctrl+C cancels it).") { app, files, reduce, output, overwrite, jobId, timeout, top, verify, detach };
+        command.SetAction((parse, cancellationToken) =>
         {
             var appName = parse.GetValue(app)!;
             var id = parse.GetValue(jobId) ?? $"{appName}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
-            var outputDirectory = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("out", id));
             var seconds = parse.GetValue(timeout);
             var spec = new JobSpec(
                 appName,
                 (parse.GetValue(files) ?? []).Select(f => f.FullName).ToArray(),
                 parse.GetValue(reduce),
-                outputDirectory,
-                seconds is { } s ? TimeSpan.FromSeconds(s) : null);
+                parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("out", id)),
+                seconds is { } s ? TimeSpan.FromSeconds(s) : null,
+                parse.GetValue(overwrite));
+            var json = parse.GetValue(GlobalOptions.Json);
+            return CommandRunner.RunAsync(
+                parse,
+                cancellationToken,
+                async (connection, ct) =>
+                {
+                    var started = await MapReduceJobs.SubmitAsync(connection.Grains, id, spec, TimeSpan.FromMilliseconds(200), ct);
+                    if (parse.GetValue(detach))
+                    {
+                        if (json)
+                        {
+                            JobView.Write(started, json: true, top: 0);
+                        }
+                        else
+                        {
+                            Console.WriteLine(id);
+                        }
 
-            var started = await MapReduceJobs.SubmitAsync(connection.Grains, id, spec, TimeSpan.FromMilliseconds(200), ct);
-            JobView.Started(started, spec, connection.Description);
-            var status = await JobView.FollowAsync(connection.Grains, id, ct);
-            JobView.Summary(status, parse.GetValue(top));
-            if (status.Phase != JobPhase.Completed)
-            {
-                return ExitCodes.JobFailed;
-            }
+                        return ExitCodes.Success;
+                    }
 
-            return parse.GetValue(verify) && !SequentialCheck.Run(spec, status) ? ExitCodes.JobFailed : ExitCodes.Success;
-        }));
+                    JobView.Started(started, spec, connection.Description);
+                    JobStatus status;
+                    try
+                    {
+                        status = await JobView.FollowAsync(connection.Grains, id, ct);
+                    }
+                    catch (OperationCanceledException) when (Interrupts.Requested)
+                    {
+                        return await CancelAsync(connection.Grains, id);
+                    }
+
+                    JobView.Write(status, json, parse.GetValue(top));
+                    if (status.Phase != JobPhase.Completed)
+                    {
+                        return ExitCodes.Failed;
+                    }
+
+                    return parse.GetValue(verify) && !SequentialCheck.Run(spec, status) ? ExitCodes.Failed : ExitCodes.Success;
+                },
+                validate: () =>
+                {
+                    // The files argument takes any token; one that looks like an option and names no file was meant as one.
+                    if ((parse.GetValue(files) ?? []).FirstOrDefault(f => f.Name.StartsWith('-') && !f.Exists) is { } unknown)
+                    {
+                        throw new ArgumentException($"Unrecognized option '{unknown.Name}'. Run '{CliOutput.Name} mr run --help' for usage.");
+                    }
+
+                    JobSpecValidator.CheckLocal(id, spec, new MapReduceOptions().MaxReduceTasks);
+                });
+        });
         return command;
     }
 
     private static Command CreateStatus()
     {
         var jobId = new Argument<string>("job-id") { Description = "The job to show." };
-        var command = new Command("status", "Show a job's progress.") { jobId };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, cancellationToken, async (connection, _) =>
+        var watch = new Option<bool>("--watch", "-w") { Description = "Follow the job's progress until it ends (Ctrl+C stops watching; the job goes on)." };
+        var command = new Command("status", "Show a job's progress; exit code 0 when it completed or runs, 1 when it failed or was cancelled.") { jobId, watch };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, cancellationToken, async (connection, ct) =>
         {
             var id = parse.GetValue(jobId)!;
             var status = await connection.Grains.GetGrain<IMapReduceJobGrain>(id).GetStatusAsync();
             if (status.Phase == JobPhase.None)
             {
-                return CommandRunner.Fail(ExitCodes.InvalidInput, string.Create(CultureInfo.InvariantCulture, $"No job '{id}' is known to {connection.Description}."));
+                return CommandRunner.Fail(ExitCodes.InvalidInput, $"No job '{id}' is known to {connection.Description}.");
             }
 
-            JobView.Summary(status, top: 10);
+            if (parse.GetValue(watch) && !status.IsFinished && !status.Orphaned)
+            {
+                status = await JobView.FollowAsync(connection.Grains, id, ct);
+            }
+
+            JobView.Write(status, parse.GetValue(GlobalOptions.Json), top: 10);
+            return status.Phase is JobPhase.Failed or JobPhase.Cancelled ? ExitCodes.Failed : ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command CreateList()
+    {
+        var command = new Command("list", "List the cluster's jobs, oldest first: state, progress, start time, output directory.");
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, cancellationToken, async (connection, _) =>
+        {
+            var ids = await connection.Grains.GetGrain<IMapReduceJobListGrain>(IMapReduceJobListGrain.Key).GetAsync();
+            var jobs = await Task.WhenAll(ids.Select(id => connection.Grains.GetGrain<IMapReduceJobGrain>(id).GetStatusAsync()));
+            JobView.WriteList(jobs.Where(j => j.Phase != JobPhase.None).ToArray(), parse.GetValue(GlobalOptions.Json));
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static Command CreateCancel()
+    {
+        var jobId = new Argument<string>("job-id") { Description = "The job to cancel." };
+        var command = new Command("cancel", "Cancel a running job: its tasks stop and the outputs it committed are removed.") { jobId };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, cancellationToken, async (connection, _) =>
+        {
+            var id = parse.GetValue(jobId)!;
+            var before = await connection.Grains.GetGrain<IMapReduceJobGrain>(id).GetStatusAsync();
+            if (before.Phase == JobPhase.None)
+            {
+                return CommandRunner.Fail(ExitCodes.InvalidInput, $"No job '{id}' is known to {connection.Description}.");
+            }
+
+            if (before.IsFinished)
+            {
+                return CommandRunner.Fail(ExitCodes.Failed, $"Job '{id}' already ended ({before.Phase}); nothing to cancel.");
+            }
+
+            var after = await connection.Grains.GetGrain<IMapReduceJobGrain>(id).CancelAsync().WaitAsync(CancelTimeout);
+            CliOutput.Info($"Job {id}: {after.Phase}");
+            return after.Phase == JobPhase.Cancelled ? ExitCodes.Success : ExitCodes.Failed;
+        }));
+        return command;
+    }
+
+    /// <summary>Ctrl+C while following a job: the job is cancelled on the cluster, not left running unwatched.</summary>
+    private static async Task<int> CancelAsync(IGrainFactory grains, string id)
+    {
+        CliOutput.Info($"Cancelling job {id}...");
+        var status = await grains.GetGrain<IMapReduceJobGrain>(id).CancelAsync().WaitAsync(CancelTimeout);
+        return status.Phase == JobPhase.Cancelled
+            ? CommandRunner.Fail(ExitCodes.Cancelled, $"Job {id} cancelled; the outputs it had committed were removed.")
+            : CommandRunner.Fail(ExitCodes.Cancelled, $"Job {id} had already ended ({status.Phase}) when the cancellation reached it.");
     }
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.Grains.MapReduce.Apps;
 using RaftOrleans.Grains.MapReduce.Execution;
-using Spectre.Console;
 
 namespace RaftOrleans.Client.Commands;
 
@@ -20,7 +19,7 @@ internal static class SequentialCheck
     {
         if (!BuiltInApps.TryGetValue(spec.App, out var app))
         {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]--verify:[/] no local copy of app '{spec.App}'; only {string.Join(", ", BuiltInApps.Keys)} can be checked.");
+            CliOutput.Error($"--verify: no local copy of app '{spec.App}'; only {string.Join(", ", BuiltInApps.Keys)} can be checked.");
             return false;
         }
 
@@ -30,11 +29,9 @@ internal static class SequentialCheck
 
         var actual = status.OutputFiles.SelectMany(File.ReadLines).Where(l => l.Length > 0).Order(StringComparer.Ordinal).ToArray();
         var same = expected.SequenceEqual(actual, StringComparer.Ordinal);
-        var verdict = same ? "[green]match[/]" : "[red]DIFFER[/]";
-        var text = string.Create(
+        Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"Sequential {spec.App}: {sequential.TotalSeconds:0.000} s single-threaded vs {status.Elapsed.TotalSeconds:0.000} s for the job; outputs ");
-        AnsiConsole.MarkupLine($"{Markup.Escape(text)}{verdict} ({expected.Length} vs {actual.Length} lines).");
+            $"Sequential {spec.App}: {sequential.TotalSeconds:0.000} s single-threaded vs {status.Elapsed.TotalSeconds:0.000} s for the job; outputs {(same ? "match" : "DIFFER")} ({expected.Length} vs {actual.Length} lines)."));
         return same;
     }
 }

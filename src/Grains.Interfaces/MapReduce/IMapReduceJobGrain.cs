@@ -19,6 +19,13 @@ public interface IMapReduceJobGrain : IGrainWithStringKey
     [Alias("GetStatus"), AlwaysInterleave, ResponseTimeout("00:00:05")]
     Task<JobStatus> GetStatusAsync();
 
+    /// <summary>
+    /// Stops a running job: no task is handed out again, running attempts are told to stop, and the outputs the
+    /// job had committed are removed (a cancelled job leaves no partial result). A finished job is left as it is.
+    /// </summary>
+    [Alias("Cancel")]
+    Task<JobStatus> CancelAsync();
+
     /// <summary>Called by task grains; the first successful report of a task wins.</summary>
     [Alias("Report")]
     Task ReportAsync(TaskReport report);

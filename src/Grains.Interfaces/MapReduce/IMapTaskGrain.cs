@@ -7,4 +7,8 @@ public interface IMapTaskGrain : IGrainWithStringKey
     /// <summary>Starts the work in the background and returns the silo running it.</summary>
     [Alias("Start")]
     Task<SiloAddress> StartAsync(TaskAssignment assignment);
+
+    /// <summary>Asks a running attempt to stop (its job was cancelled); it then reports nothing.</summary>
+    [Alias("Cancel")]
+    Task CancelAsync();
 }

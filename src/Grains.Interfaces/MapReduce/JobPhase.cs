@@ -10,4 +10,6 @@ public enum JobPhase
     /// <summary>Every output file is committed; nothing the job wrote changes after this.</summary>
     Completed = 3,
     Failed = 4,
+    /// <summary>Stopped on request (<c>mr cancel</c>, Ctrl+C); the outputs it had committed are removed.</summary>
+    Cancelled = 5,
 }

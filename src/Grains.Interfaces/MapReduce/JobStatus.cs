@@ -2,6 +2,10 @@ namespace RaftOrleans.Grains.Interfaces.MapReduce;
 
 /// <summary>A job's progress as its coordinator sees it.</summary>
 /// <param name="Coordinator">The silo hosting the job grain's current activation.</param>
+/// <param name="Orphaned">
+/// Submitted through a client's embedded silo that is gone: nothing runs it. Resubmitting the same job (<c>mr run
+/// --job-id</c>) resumes it.
+/// </param>
 [GenerateSerializer, Immutable, Alias("mr.JobStatus")]
 public sealed record JobStatus(
     [property: Id(0)] string JobId,
@@ -15,9 +19,13 @@ public sealed record JobStatus(
     [property: Id(8)] int ReExecutions,
     [property: Id(9)] IReadOnlyList<string> OutputFiles,
     [property: Id(10)] string? Error,
-    [property: Id(11)] string Coordinator)
+    [property: Id(11)] string Coordinator,
+    [property: Id(12)] string App = "",
+    [property: Id(13)] string OutputDirectory = "",
+    [property: Id(14)] DateTimeOffset SubmittedAt = default,
+    [property: Id(15)] bool Orphaned = false)
 {
-    public bool IsFinished => Phase is JobPhase.Completed or JobPhase.Failed;
+    public bool IsFinished => Phase is JobPhase.Completed or JobPhase.Failed or JobPhase.Cancelled;
 
     public static JobStatus NotFound(string jobId) =>
         new(jobId, JobPhase.None, 0, 0, 0, 0, TimeSpan.Zero, 0, 0, [], null, string.Empty);

@@ -38,7 +38,8 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, string workingDirectory)
+    /// <param name="environment">Variables to set in the child (a null value removes one).</param>
+    public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo(Binaries.DotnetHost)
         {
@@ -58,6 +59,19 @@ public sealed class ChildProcess : IDisposable
 
         // The child's own settings only: no Redis of the test environment leaks into a silo by accident.
         info.Environment.Remove("RaftOrleans__Redis");
+        info.Environment.Remove("RaftOrleans__Cluster");
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(variable);
+            }
+            else
+            {
+                info.Environment[variable] = value;
+            }
+        }
+
         var process = new Process { StartInfo = info };
         var child = new ChildProcess(name, process);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data, isError: false);
@@ -123,6 +137,16 @@ public sealed class ChildProcess : IDisposable
         await Task.WhenAny(_outputClosed.Task, Task.Delay(TimeSpan.FromSeconds(5)));
         return _process.ExitCode;
     }
+
+    /// <summary>Writes <paramref name="text"/> to the child's stdin and closes it.</summary>
+    public async Task WriteStdinAsync(string text)
+    {
+        await _process.StandardInput.WriteAsync(text);
+        _process.StandardInput.Close();
+    }
+
+    /// <summary>SIGINT: what Ctrl+C in a terminal sends.</summary>
+    public void Interrupt() => Signal("INT");
 
     /// <summary>SIGKILL: no shutdown, no goodbye to the cluster.</summary>
     public void Kill() => _process.Kill(entireProcessTree: false);

@@ -6,5 +6,8 @@ namespace RaftOrleans.Grains.MapReduce.Apps;
 /// <param name="WorkerId">The silo running the task (its address), or "sequential" outside a cluster.</param>
 public sealed record TaskContext(string JobId, TaskKind Kind, int Index, int Attempt, string WorkerId)
 {
+    /// <summary>Set when the attempt should stop (its job was cancelled); the runners check it between records.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     public static TaskContext Sequential(TaskKind kind) => new("sequential", kind, 0, 1, "sequential");
 }

@@ -9,7 +9,7 @@ public static class MapRunner
     public static void Run(IMapReduceApp app, TaskContext context, string inputPath, int reduceTasks, string directory)
     {
         var contents = File.ReadAllText(inputPath);
-        var output = new PartitionedOutput(reduceTasks);
+        var output = new PartitionedOutput(reduceTasks, context.Cancellation);
         app.Map(context, Path.GetFileName(inputPath), contents, output);
 
         Directory.CreateDirectory(directory);
@@ -20,7 +20,7 @@ public static class MapRunner
         }
     }
 
-    private sealed class PartitionedOutput(int reduceTasks) : IMapOutput
+    private sealed class PartitionedOutput(int reduceTasks, CancellationToken cancellation) : IMapOutput
     {
         private readonly Dictionary<string, List<string>>[] _partitions =
             Enumerable.Range(0, reduceTasks).Select(_ => new Dictionary<string, List<string>>(StringComparer.Ordinal)).ToArray();
@@ -29,6 +29,7 @@ public static class MapRunner
         {
             ArgumentNullException.ThrowIfNull(key);
             ArgumentNullException.ThrowIfNull(value);
+            cancellation.ThrowIfCancellationRequested();
             var partition = _partitions[KeyPartitioner.Partition(key, _partitions.Length)];
             if (!partition.TryGetValue(key, out var values))
             {

@@ -16,7 +16,11 @@ public static class ReduceRunner
 
         var lines = groups.Keys
             .Order(StringComparer.Ordinal)
-            .Select(key => new KeyValuePair<string, string>(key, app.Reduce(context, key, groups[key])));
+            .Select(key =>
+            {
+                context.Cancellation.ThrowIfCancellationRequested();
+                return new KeyValuePair<string, string>(key, app.Reduce(context, key, groups[key]));
+            });
         OutputFile.Write(outputPath, lines);
     }
 }

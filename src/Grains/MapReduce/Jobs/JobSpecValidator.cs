@@ -2,28 +2,41 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.Grains.MapReduce.Apps;
+using RaftOrleans.Grains.MapReduce.Execution;
 
 namespace RaftOrleans.Grains.MapReduce.Jobs;
 
 /// <summary>Every check a submission must pass before anything is written for it.</summary>
-internal static partial class JobSpecValidator
+public static partial class JobSpecValidator
 {
+    /// <summary>All checks, on the coordinator.</summary>
     /// <exception cref="InvalidJobException">The first problem found, in words a user can act on.</exception>
-    public static void Validate(string jobId, JobSpec spec, MapReduceAppRegistry apps, MapReduceOptions options)
+    internal static void Validate(string jobId, JobSpec spec, MapReduceAppRegistry apps, MapReduceOptions options)
+    {
+        if (!apps.TryGet(spec.App, out _))
+        {
+            Fail($"Unknown app '{spec.App}'. Known apps: {string.Join(", ", apps.Names)}.");
+        }
+
+        CheckLocal(jobId, spec, options.MaxReduceTasks);
+        CheckWritable(spec.OutputDirectory);
+    }
+
+    /// <summary>
+    /// The checks that need neither the silos' apps nor other jobs' state, so that a client can run them before
+    /// it connects (or starts an embedded silo): the id, the numbers, the inputs, the output directory's owner.
+    /// </summary>
+    /// <exception cref="InvalidJobException">The first problem found.</exception>
+    public static void CheckLocal(string jobId, JobSpec spec, int maxReduceTasks)
     {
         if (!JobIdPattern().IsMatch(jobId))
         {
             Fail($"Job id '{jobId}' must be 1-100 characters of letters, digits, '.', '_' or '-'.");
         }
 
-        if (!apps.TryGet(spec.App, out _))
+        if (spec.ReduceTasks < 1 || spec.ReduceTasks > maxReduceTasks)
         {
-            Fail($"Unknown app '{spec.App}'. Known apps: {string.Join(", ", apps.Names)}.");
-        }
-
-        if (spec.ReduceTasks < 1 || spec.ReduceTasks > options.MaxReduceTasks)
-        {
-            Fail($"The number of reduce tasks must be between 1 and {options.MaxReduceTasks} (was {spec.ReduceTasks}).");
+            Fail($"The number of reduce tasks must be between 1 and {maxReduceTasks} (was {spec.ReduceTasks}).");
         }
 
         if (spec.TaskTimeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -41,7 +54,15 @@ internal static partial class JobSpecValidator
             CheckReadable(input);
         }
 
-        CheckWritable(spec.OutputDirectory);
+        if (!Path.IsPathFullyQualified(spec.OutputDirectory))
+        {
+            Fail($"Output directory '{spec.OutputDirectory}' must be an absolute path.");
+        }
+
+        if (OutputDirectoryClaim.Check(jobId, spec, isRunning: null) is { } refused)
+        {
+            Fail(refused);
+        }
     }
 
     private static void CheckReadable(string input)
@@ -49,6 +70,11 @@ internal static partial class JobSpecValidator
         if (!Path.IsPathFullyQualified(input))
         {
             Fail($"Input '{input}' must be an absolute path.");
+        }
+
+        if (Directory.Exists(input))
+        {
+            Fail($"Input '{input}' is a directory; name the files in it (e.g. {Path.Combine(input, "*")}).");
         }
 
         if (!File.Exists(input))
@@ -68,11 +94,6 @@ internal static partial class JobSpecValidator
 
     private static void CheckWritable(string directory)
     {
-        if (!Path.IsPathFullyQualified(directory))
-        {
-            Fail($"Output directory '{directory}' must be an absolute path.");
-        }
-
         if (File.Exists(directory))
         {
             Fail($"Output directory '{directory}' is a file.");

@@ -25,4 +25,10 @@ public sealed class JobState
 
     /// <summary>Work directory of this job's attempts.</summary>
     [Id(8)] public string WorkDirectory { get; set; } = string.Empty;
+
+    /// <summary>The ClusterId of the cluster running the job; an embedded silo's cluster ends with its client.</summary>
+    [Id(9)] public string? Host { get; set; }
+
+    /// <summary>A failed or cancelled job's committed outputs and its claim on the directory are gone.</summary>
+    [Id(10)] public bool Released { get; set; }
 }

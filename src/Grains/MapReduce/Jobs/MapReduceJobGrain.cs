@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.Grains.MapReduce.Apps;
@@ -12,7 +13,9 @@ namespace RaftOrleans.Grains.MapReduce.Jobs;
 /// every map output is committed; re-issues a task whose worker silo died or that has not reported within
 /// the timeout; accepts the first successful report of each task and ignores the rest; and is done only
 /// when every reduce output is committed. Its progress is in grain storage, so a new activation on another
-/// silo carries on where a lost one stopped. Not reentrant: every turn sees and leaves a consistent state.
+/// silo carries on where a lost one stopped. It owns its output directory (<see cref="OutputDirectoryClaim"/>)
+/// and deletes nothing there but what it committed: a failed or cancelled job leaves no partial outputs.
+/// Not reentrant: every turn sees and leaves a consistent state.
 /// </summary>
 internal sealed partial class MapReduceJobGrain(
     [PersistentState("job", StorageNames.MapReduce)] IPersistentState<JobState> job,
@@ -20,6 +23,7 @@ internal sealed partial class MapReduceJobGrain(
     IOptions<MapReduceOptions> options,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
+    IOptions<ClusterOptions> cluster,
     TimeProvider time,
     ILogger<MapReduceJobGrain> logger) : Grain, IMapReduceJobGrain
 {
@@ -30,28 +34,70 @@ internal sealed partial class MapReduceJobGrain(
 
     private JobState State => job.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private bool IsRunning => State.Phase is JobPhase.Mapping or JobPhase.Reducing;
+
+    /// <summary>Submitted through an embedded silo that is not this cluster: its client is gone, nothing runs the job.</summary>
+    private bool IsOrphaned =>
+        IsRunning
+        && State.Host is { } host
+        && host != cluster.Value.ClusterId
+        && host.StartsWith(SiloHostOptions.EmbeddedClusterPrefix, StringComparison.Ordinal);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (State.Phase is JobPhase.Mapping or JobPhase.Reducing)
+        if (IsRunning && !IsOrphaned)
         {
             LogResumed(logger, JobId, State.Phase);
             StartChecking();
         }
 
-        return Task.CompletedTask;
+        if (State.Phase is JobPhase.Failed or JobPhase.Cancelled && !State.Released)
+        {
+            // The job ended, but its outputs were not yet removed when the last activation stopped.
+            await ReleaseOutputsAsync();
+        }
     }
 
     public async Task<JobStatus> SubmitAsync(JobSpec spec)
     {
         if (State.Spec is { } existing)
         {
-            return existing.SameJobAs(spec)
-                ? GetStatus()
-                : throw new InvalidJobException($"Job id '{JobId}' is already used by a different job.");
+            if (!existing.SameJobAs(spec))
+            {
+                throw new InvalidJobException($"Job id '{JobId}' is already used by a different job.");
+            }
+
+            if (IsOrphaned)
+            {
+                // Resubmitted after its embedded silo went away: this cluster carries on with it. The attempts
+                // that were running went with that silo, so their tasks are handed out again now.
+                State.Host = cluster.Value.ClusterId;
+                foreach (var task in State.Maps.Concat(State.Reduces).Where(t => t.Progress == TaskProgress.InProgress))
+                {
+                    task.Progress = TaskProgress.Idle;
+                }
+
+                await DispatchIdleTasksAsync();
+                LogResumed(logger, JobId, State.Phase);
+                StartChecking();
+            }
+
+            await GrainFactory.GetGrain<IMapReduceJobListGrain>(IMapReduceJobListGrain.Key).AddAsync(JobId);
+            return GetStatus();
         }
 
         JobSpecValidator.Validate(JobId, spec, apps, _options);
-        RemoveStaleOutputs(spec.OutputDirectory);
+        var owner = OutputDirectoryClaim.OwnerOf(spec.OutputDirectory);
+        var ownerRunning = owner is not null && owner != JobId && await IsJobRunningAsync(owner);
+        if (OutputDirectoryClaim.Check(JobId, spec, _ => ownerRunning) is { } refused)
+        {
+            throw new InvalidJobException(refused);
+        }
+
+        if (OutputDirectoryClaim.Claim(JobId, spec.OutputDirectory, replace: spec.Overwrite) is { } other)
+        {
+            throw new InvalidJobException($"Output directory '{spec.OutputDirectory}' was just taken by job '{other}'; choose another --output.");
+        }
 
         var unsubmitted = job.State;
         job.State = new JobState
@@ -59,6 +105,7 @@ internal sealed partial class MapReduceJobGrain(
             Spec = spec,
             Phase = JobPhase.Mapping,
             SubmittedAt = time.GetUtcNow(),
+            Host = cluster.Value.ClusterId,
             TaskTimeout = spec.TaskTimeout ?? _options.TaskTimeout,
             WorkDirectory = JobLayout.WorkDirectory(spec.OutputDirectory, JobId),
             Maps = spec.Inputs.Select(_ => new TaskRecord()).ToList(),
@@ -73,15 +120,54 @@ internal sealed partial class MapReduceJobGrain(
         {
             // The job was never written: this activation must not answer a retry with a job that exists only here.
             job.State = unsubmitted;
+            OutputDirectoryClaim.Release(JobId, spec.OutputDirectory);
             throw;
         }
 
         LogSubmitted(logger, JobId, spec.App, spec.Inputs.Count, spec.ReduceTasks);
         StartChecking();
+        await GrainFactory.GetGrain<IMapReduceJobListGrain>(IMapReduceJobListGrain.Key).AddAsync(JobId);
         return GetStatus();
     }
 
     public Task<JobStatus> GetStatusAsync() => Task.FromResult(GetStatus());
+
+    public async Task<JobStatus> CancelAsync()
+    {
+        if (!IsRunning)
+        {
+            return GetStatus();
+        }
+
+        var phase = State.Phase == JobPhase.Mapping ? TaskKind.Map : TaskKind.Reduce;
+        var running = (phase == TaskKind.Map ? State.Maps : State.Reduces)
+            .Select((task, index) => (Task: task, Index: index))
+            .Where(t => t.Task.Progress == TaskProgress.InProgress)
+            .Select(t => $"{JobId}/{t.Index}/{t.Task.Attempts}")
+            .ToArray();
+        await FinishAsync("Cancelled on request.", JobPhase.Cancelled);
+
+        // Best effort: an attempt that does not hear of it finishes, and its report is ignored.
+        var stops = running.Select(key => phase == TaskKind.Map
+            ? GrainFactory.GetGrain<IMapTaskGrain>(key).CancelAsync()
+            : GrainFactory.GetGrain<IReduceTaskGrain>(key).CancelAsync());
+        try
+        {
+            await Task.WhenAll(stops).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception exception) when (exception is OrleansException or TimeoutException)
+        {
+            LogCancelNotDelivered(logger, JobId, exception.Message);
+        }
+
+        return GetStatus();
+    }
+
+    private async Task<bool> IsJobRunningAsync(string jobId)
+    {
+        var status = await GrainFactory.GetGrain<IMapReduceJobGrain>(jobId).GetStatusAsync();
+        return status.Phase is JobPhase.Mapping or JobPhase.Reducing;
+    }
 
     public async Task ReportAsync(TaskReport report)
     {
@@ -114,7 +200,13 @@ internal sealed partial class MapReduceJobGrain(
 
         if (report.Kind == TaskKind.Reduce)
         {
-            var final = JobLayout.OutputFile(State.Spec!.OutputDirectory, report.Index);
+            if (OutputDirectoryClaim.OwnerOf(State.Spec!.OutputDirectory) is var owner && owner != JobId)
+            {
+                await FinishAsync($"The output directory {State.Spec.OutputDirectory} no longer belongs to this job (now: {owner ?? "none"}); nothing more is written there.", JobPhase.Failed);
+                return;
+            }
+
+            var final = JobLayout.OutputFile(State.Spec.OutputDirectory, report.Index);
             if (!TryCommitReduceOutput(report.Output, final))
             {
                 task.Progress = TaskProgress.Idle;
@@ -140,7 +232,7 @@ internal sealed partial class MapReduceJobGrain(
 
         if (State.Phase == JobPhase.Reducing && State.Reduces.All(r => r.Progress == TaskProgress.Done))
         {
-            await FinishAsync(error: null);
+            await FinishAsync(error: null, JobPhase.Completed);
             return;
         }
 
@@ -156,7 +248,7 @@ internal sealed partial class MapReduceJobGrain(
         LogTaskError(logger, JobId, report.Kind, report.Index, report.Attempt, report.Error!);
         if (task.Failures >= _options.MaxTaskFailures)
         {
-            await FinishAsync($"{report.Kind} task {report.Index} failed {task.Failures} times; last error: {report.Error}");
+            await FinishAsync($"{report.Kind} task {report.Index} failed {task.Failures} times; last error: {report.Error}", JobPhase.Failed);
             return;
         }
 
@@ -276,9 +368,9 @@ internal sealed partial class MapReduceJobGrain(
         return new TaskAssignment(JobId, kind, index, attempt, spec.App, inputs, spec.ReduceTasks, State.WorkDirectory);
     }
 
-    private async Task FinishAsync(string? error)
+    private async Task FinishAsync(string? error, JobPhase phase)
     {
-        State.Phase = error is null ? JobPhase.Completed : JobPhase.Failed;
+        State.Phase = phase;
         State.Error = error;
         State.FinishedAt = time.GetUtcNow();
         await job.WriteStateAsync();
@@ -288,6 +380,37 @@ internal sealed partial class MapReduceJobGrain(
 
         var workDirectory = State.WorkDirectory;
         await Task.Run(() => DeleteQuietly(workDirectory));
+        if (phase != JobPhase.Completed)
+        {
+            await ReleaseOutputsAsync();
+        }
+    }
+
+    /// <summary>
+    /// A job that did not complete leaves no partial result: the outputs it committed go, and so does its claim on
+    /// the directory. Idempotent, and recorded only once done, so a crash half-way is finished by the next activation.
+    /// </summary>
+    private async Task ReleaseOutputsAsync()
+    {
+        var directory = State.Spec!.OutputDirectory;
+        var committed = State.Reduces.Select(r => r.Output).OfType<string>().ToArray();
+        await Task.Run(() =>
+        {
+            if (OutputDirectoryClaim.OwnerOf(directory) != JobId)
+            {
+                // Another job owns the directory now: whatever is there is its.
+                return;
+            }
+
+            foreach (var output in committed)
+            {
+                File.Delete(output);
+            }
+
+            OutputDirectoryClaim.Release(JobId, directory);
+        });
+        State.Released = true;
+        await job.WriteStateAsync();
     }
 
     private void StartChecking() =>
@@ -302,9 +425,16 @@ internal sealed partial class MapReduceJobGrain(
 
         var launches = State.Maps.Sum(t => t.Attempts) + State.Reduces.Sum(t => t.Attempts);
         var launched = State.Maps.Count(t => t.Attempts > 0) + State.Reduces.Count(t => t.Attempts > 0);
-        var outputs = State.Phase == JobPhase.Completed
+        IReadOnlyList<string> outputs = State.Phase == JobPhase.Completed
             ? State.Reduces.Select(r => r.Output!).ToArray()
             : [];
+        var error = State.Error;
+        if (State.Phase == JobPhase.Completed && OutputDirectoryClaim.OwnerOf(State.Spec.OutputDirectory) is var owner && owner != JobId)
+        {
+            outputs = [];
+            error = $"Its outputs in {State.Spec.OutputDirectory} were replaced by job '{owner ?? "(none)"}'.";
+        }
+
         return new JobStatus(
             JobId,
             State.Phase,
@@ -316,17 +446,12 @@ internal sealed partial class MapReduceJobGrain(
             launches,
             launches - launched,
             outputs,
-            State.Error,
-            silo.SiloAddress.ToParsableString());
-    }
-
-    /// <summary>Outputs of an earlier job in the same directory would be mistaken for this one's.</summary>
-    private static void RemoveStaleOutputs(string outputDirectory)
-    {
-        foreach (var stale in Directory.EnumerateFiles(outputDirectory, OutputFile.Prefix + "*"))
-        {
-            File.Delete(stale);
-        }
+            error,
+            silo.SiloAddress.ToParsableString(),
+            State.Spec.App,
+            State.Spec.OutputDirectory,
+            State.SubmittedAt,
+            IsOrphaned);
     }
 
     private void DeleteQuietly(string directory)

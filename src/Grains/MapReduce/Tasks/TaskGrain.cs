@@ -10,6 +10,7 @@ namespace RaftOrleans.Grains.MapReduce.Tasks;
 /// </summary>
 public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDetails silo, ILogger logger) : Grain
 {
+    private readonly CancellationTokenSource _cancel = new();
     private Task? _work;
 
     public Task<SiloAddress> StartAsync(TaskAssignment assignment)
@@ -19,12 +20,26 @@ public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDet
         return Task.FromResult(silo.SiloAddress);
     }
 
+    public Task CancelAsync()
+    {
+        _cancel.Cancel();
+        if (_work is null)
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>Does the work of the attempt and returns where its output is. Runs on a dedicated thread.</summary>
     protected abstract string Execute(IMapReduceApp app, TaskContext context, TaskAssignment assignment);
 
     private async Task RunAndReportAsync(TaskAssignment assignment)
     {
-        var context = new TaskContext(assignment.JobId, assignment.Kind, assignment.Index, assignment.Attempt, silo.SiloAddress.ToParsableString());
+        var context = new TaskContext(assignment.JobId, assignment.Kind, assignment.Index, assignment.Attempt, silo.SiloAddress.ToParsableString())
+        {
+            Cancellation = _cancel.Token,
+        };
         string output = string.Empty;
         string? error = null;
         try
@@ -37,6 +52,12 @@ public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDet
                 CancellationToken.None,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default);
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+            // The job was cancelled: it wants no report.
+            DeactivateOnIdle();
+            return;
         }
         catch (Exception exception)
         {

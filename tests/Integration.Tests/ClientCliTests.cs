@@ -1,0 +1,294 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using RaftOrleans.Integration.Tests.Infrastructure;
+using RaftOrleans.TestSupport;
+
+namespace RaftOrleans.Integration.Tests;
+
+/// <summary>
+/// The client console as a user and a script meet it, on its embedded silo: Ctrl+C, output directories that must not
+/// lose data, exit codes, clean streams (data on stdout, the rest on stderr, one line each), kv input and limits.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
+{
+    /// <summary>An embedded silo starts in a few seconds; a whole command on a loaded machine stays well inside this.</summary>
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>Bad input is refused before any silo starts: far sooner than one could start.</summary>
+    private static readonly TimeSpan Refusal = TimeSpan.FromSeconds(3);
+
+    private readonly TempDirectory _work = new("it-cli");
+
+    [Fact]
+    public async Task Run_Sigint_CancelsTheJobRemovesItsOutputsAndExits130()
+    {
+        var inputs = LargeInputs(4, megabytes: 24);
+        var output = _work.Sub("out-cancel");
+        using var client = Start(["mr", "run", "wc", .. inputs, "--output", output, "--job-id", "cancel-me"]);
+        await client.WaitForLineAsync(l => l.StartsWith("mapping:", StringComparison.Ordinal), CommandTimeout, "the job's first progress line");
+
+        client.Interrupt();
+        Assert.Equal(130, await client.WaitForExitAsync(CommandTimeout));
+        Assert.Contains(client.Lines, l => l.IsError && l.Text.Contains("Job cancel-me cancelled", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(output, "mr-out-*"));
+
+        var status = await RunAsync(["mr", "status", "cancel-me", "--json"]);
+        Assert.Equal(1, status.ExitCode);
+        Assert.Equal("Cancelled", JsonDocument.Parse(status.Stdout).RootElement.GetProperty("phase").GetString());
+    }
+
+    [Fact]
+    public async Task Run_TwoSigints_ExitAtOnce()
+    {
+        var inputs = LargeInputs(4, megabytes: 24);
+        using var client = Start(["mr", "run", "wc", .. inputs, "--output", _work.Sub("out-twice")]);
+        await client.WaitForLineAsync(l => l.StartsWith("mapping:", StringComparison.Ordinal), CommandTimeout, "the job's first progress line");
+
+        client.Interrupt();
+        await client.WaitForLineAsync(l => l.StartsWith("Stopping...", StringComparison.Ordinal), CommandTimeout, "the first signal's acknowledgement");
+        var clock = Stopwatch.StartNew();
+        client.Interrupt();
+        Assert.Equal(130, await client.WaitForExitAsync(CommandTimeout));
+        log.WriteLine($"exited {clock.Elapsed.TotalSeconds:0.00} s after the second SIGINT");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the second SIGINT took {clock.Elapsed.TotalSeconds:0.0} s to end the client");
+    }
+
+    [Fact]
+    public async Task Run_InputsNamedLikeOutputsInTheOutputDirectory_RefusedAndNothingDeleted()
+    {
+        var directory = _work.Sub("same-dir");
+        Directory.CreateDirectory(directory);
+        var inputs = Enumerable.Range(0, 2).Select(i => Path.Combine(directory, $"mr-out-{i}")).ToArray();
+        foreach (var (input, i) in inputs.Select((p, i) => (p, i)))
+        {
+            File.Copy(RepoPaths.SampleTexts[i], input);
+        }
+
+        foreach (var flags in new[] { Array.Empty<string>(), ["--overwrite"] })
+        {
+            var result = await RunAsync(["mr", "run", "wc", .. inputs, "--output", directory, .. flags]);
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("would be replaced by this job's output mr-out-0", result.Stderr, StringComparison.Ordinal);
+            AssertRefusedQuickly(result);
+        }
+
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            Assert.Equal(File.ReadAllBytes(RepoPaths.SampleTexts[i]), File.ReadAllBytes(inputs[i]));
+        }
+    }
+
+    [Fact]
+    public async Task Run_SecondJobIntoAFinishedJobsDirectory_RefusedUnlessOverwrite()
+    {
+        var output = _work.Sub("shared-out");
+        var first = await RunAsync(["mr", "run", "wc", RepoPaths.SampleTexts[0], "--output", output, "--job-id", "first", "--top", "0"]);
+        Assert.Equal(0, first.ExitCode);
+        var firstOutputs = OutputsOf(output);
+
+        var second = await RunAsync(["mr", "run", "wc", RepoPaths.SampleTexts[1], "--output", output, "--job-id", "second", "--top", "0"]);
+        Assert.Equal(2, second.ExitCode);
+        Assert.Contains("holds the outputs of job 'first'", second.Stderr, StringComparison.Ordinal);
+        AssertRefusedQuickly(second);
+        Assert.Equal(firstOutputs, OutputsOf(output));
+
+        var replaced = await RunAsync(["mr", "run", "wc", RepoPaths.SampleTexts[1], "--output", output, "--job-id", "second", "--top", "0", "--overwrite"]);
+        Assert.Equal(0, replaced.ExitCode);
+        Assert.Equal(WordCount.SequentialLines([RepoPaths.SampleTexts[1]]), WordCount.OutputLines(output));
+
+        // The first job no longer claims outputs that are not its own.
+        var status = await RunAsync(["mr", "status", "first", "--json"]);
+        var json = JsonDocument.Parse(status.Stdout).RootElement;
+        Assert.Equal(0, json.GetProperty("outputFiles").GetArrayLength());
+        Assert.Contains("replaced by job 'second'", json.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        var list = await RunAsync(["mr", "list", "--json"]);
+        var jobs = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Select(j => j.GetProperty("jobId").GetString() ?? string.Empty).ToArray();
+        Assert.Equal(["first", "second"], jobs);
+    }
+
+    [Theory]
+    [InlineData(new[] { "mr", "run", "wc", "--reduce", "abc", "x" }, "abc")]
+    [InlineData(new[] { "mr", "run", "wc", "--no-such-flag" }, "--no-such-flag")]
+    [InlineData(new[] { "mr", "frobnicate" }, "frobnicate")]
+    public async Task ParseError_OneLineOnStderr_Exits2(string[] arguments, string named)
+    {
+        var result = await RunAsync(arguments);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(result.Stdout);
+        Assert.All(result.StderrLines[..^1], l => Assert.StartsWith("error: ", l, StringComparison.Ordinal));
+        Assert.Contains(result.StderrLines, l => l.Contains(named, StringComparison.Ordinal));
+        Assert.Contains("--help", result.StderrLines[^1], StringComparison.Ordinal);
+        AssertRefusedQuickly(result);
+    }
+
+    [Fact]
+    public async Task Run_DirectoryOrMissingInput_RefusedBeforeAnySiloStarts()
+    {
+        var directory = await RunAsync(["mr", "run", "wc", Path.Combine(RepoPaths.Root, "samples")]);
+        Assert.Equal(2, directory.ExitCode);
+        Assert.Contains("is a directory", directory.Stderr, StringComparison.Ordinal);
+        AssertRefusedQuickly(directory);
+
+        var missing = await RunAsync(["mr", "run", "wc", _work.Sub("nope.txt")]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("does not exist", missing.Stderr, StringComparison.Ordinal);
+        AssertRefusedQuickly(missing);
+    }
+
+    [Fact]
+    public async Task Kv_DataOnStdoutOnly_ValuesFromStdinAndFile_LimitsOnTheResult()
+    {
+        var large = new string('v', 200 * 1024);
+        var fromStdin = Start(["kv", "put", "big", "-"]);
+        await fromStdin.WriteStdinAsync(large);
+        Assert.Equal(0, await fromStdin.WaitForExitAsync(CommandTimeout));
+        Assert.Equal(["OK"], fromStdin.Lines.Where(l => !l.IsError).Select(l => l.Text));
+
+        var get = await RunAsync(["kv", "get", "big"]);
+        Assert.Equal(0, get.ExitCode);
+        Assert.Equal(large, get.Stdout.TrimEnd('\n'));
+        AssertNoLogLinesOrTraces(get);
+
+        var file = _work.Sub("value.txt");
+        await File.WriteAllTextAsync(file, new string('w', 900 * 1024));
+        var put = await RunAsync(["kv", "--quiet", "put", "big", "--value-file", file]);
+        Assert.Equal(0, put.ExitCode);
+        Assert.Empty(put.Stdout);
+
+        // 900 KiB + 200 KiB would pass the 1 MiB limit: refused, and the value stays as it was.
+        var append = RunAsync(["kv", "append", "big", "-"], stdin: large);
+        var appended = await append;
+        Assert.Equal(2, appended.ExitCode);
+        Assert.Contains("would be 1126400 characters long", appended.Stderr, StringComparison.Ordinal);
+        Assert.Equal(900 * 1024, (await RunAsync(["kv", "get", "big"])).Stdout.TrimEnd('\n').Length);
+    }
+
+    [Fact]
+    public async Task Kv_PeersOfAnotherGroupSize_Exits2WithOneLine()
+    {
+        Assert.Equal(0, (await RunAsync(["kv", "put", "k", "v"])).ExitCode);
+        var result = await RunAsync(["kv", "--peers", "5", "get", "k"]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("give its own --peers", result.Stderr, StringComparison.Ordinal);
+        AssertNoLogLinesOrTraces(result);
+    }
+
+    [Fact]
+    public async Task Client_RedisFromTheEnvironment_IsUsed()
+    {
+        var closedPort = FreePorts.Next();
+        var result = await RunAsync(["mr", "status", "x"], environment: new Dictionary<string, string?> { ["RaftOrleans__Redis"] = $"127.0.0.1:{closedPort}" });
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains($"Redis at 127.0.0.1:{closedPort} is unreachable", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_Detach_PrintsTheIdAndStatusWatchFollowsIt()
+    {
+        var detached = await RunAsync(["mr", "run", "wc", RepoPaths.SampleTexts[0], "--output", _work.Sub("out-detach"), "--detach", "--job-id", "detached"]);
+        Assert.Equal(0, detached.ExitCode);
+        Assert.Equal("detached", detached.Stdout.Trim());
+
+        // The detached job ran on the embedded silo of a client that is gone: visible as orphaned, and resumed
+        // by resubmitting it, unless it had finished before its client exited.
+        var status = JsonDocument.Parse((await RunAsync(["mr", "status", "detached", "--json"])).Stdout).RootElement;
+        if (status.GetProperty("phase").GetString() != "Completed")
+        {
+            Assert.True(status.GetProperty("orphaned").GetBoolean(), status.ToString());
+            var resumed = await RunAsync(["mr", "run", "wc", RepoPaths.SampleTexts[0], "--output", _work.Sub("out-detach"), "--job-id", "detached", "--top", "0"]);
+            Assert.Equal(0, resumed.ExitCode);
+        }
+
+        var watched = await RunAsync(["mr", "status", "detached", "--watch"]);
+        Assert.Equal(0, watched.ExitCode);
+        Assert.Contains("state         Completed", watched.Stdout, StringComparison.Ordinal);
+        Assert.Equal(WordCount.SequentialLines([RepoPaths.SampleTexts[0]]), WordCount.OutputLines(_work.Sub("out-detach")));
+    }
+
+    [Fact]
+    public async Task Silo_Help_PrintsUsageAndExits0_BadNumber_Exits2WithOneLine()
+    {
+        var help = await RunAsync(["--help"], Binaries.SiloDll);
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("Exit codes:", help.Stdout, StringComparison.Ordinal);
+        AssertRefusedQuickly(help);
+
+        var bad = await RunAsync([$"--RaftOrleans:DataDirectory={_work.Sub("silo-data")}", "--RaftOrleans:SiloPort=abc"], Binaries.SiloDll);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Single(bad.StderrLines);
+        Assert.Contains("RaftOrleans:SiloPort", bad.Stderr, StringComparison.Ordinal);
+        AssertNoLogLinesOrTraces(bad);
+    }
+
+    public void Dispose() => _work.Dispose();
+
+    private static void AssertRefusedQuickly(Result result) =>
+        Assert.True(result.Elapsed < Refusal, $"took {result.Elapsed.TotalSeconds:0.0} s: a silo was started before the input was checked");
+
+    private static void AssertNoLogLinesOrTraces(Result result)
+    {
+        Assert.DoesNotContain(result.StdoutLines, l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("warn:", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.StderrLines.Concat(result.StdoutLines), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    private static Dictionary<string, string> OutputsOf(string directory) =>
+        Directory.GetFiles(directory, "mr-out-*").ToDictionary(p => Path.GetFileName(p), File.ReadAllText);
+
+    /// <summary>Inputs large enough that a job runs for seconds: the samples repeated to the given size each.</summary>
+    private string[] LargeInputs(int count, int megabytes)
+    {
+        var text = string.Concat(RepoPaths.SampleTexts.Select(File.ReadAllText));
+        var paths = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            paths[i] = _work.Sub($"large-{i}.txt");
+            using var writer = new StreamWriter(paths[i], append: false, new UTF8Encoding(false));
+            for (long written = 0; written < megabytes * 1024L * 1024; written += text.Length)
+            {
+                writer.Write(text);
+            }
+        }
+
+        return paths;
+    }
+
+    private ChildProcess Start(string[] arguments, string? dll = null, IReadOnlyDictionary<string, string?>? environment = null) =>
+        ChildProcess.Start(
+            Path.GetFileNameWithoutExtension(dll ?? Binaries.ClientDll),
+            dll ?? Binaries.ClientDll,
+            dll is null ? ["--data-dir", _work.Sub("data"), .. arguments] : arguments,
+            _work.Path,
+            environment);
+
+    private async Task<Result> RunAsync(string[] arguments, string? dll = null, string? stdin = null, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = Start(arguments, dll, environment);
+        if (stdin is not null)
+        {
+            await process.WriteStdinAsync(stdin);
+        }
+
+        var exitCode = await process.WaitForExitAsync(CommandTimeout);
+        var elapsed = clock.Elapsed;
+        log.WriteLine($"{string.Join(' ', arguments.Select(a => a.Length > 80 ? a[..80] + "..." : a))} -> exit {exitCode} after {elapsed.TotalSeconds:0.00} s");
+        foreach (var line in process.Lines.Take(40))
+        {
+            log.WriteLine($"  {(line.IsError ? "err" : "out")} {(line.Text.Length > 200 ? line.Text[..200] + "..." : line.Text)}");
+        }
+
+        var stdout = process.Lines.Where(l => !l.IsError).Select(l => l.Text).ToArray();
+        var stderr = process.Lines.Where(l => l.IsError).Select(l => l.Text).ToArray();
+        return new Result(exitCode, stdout, stderr, elapsed);
+    }
+
+    private sealed record Result(int ExitCode, string[] StdoutLines, string[] StderrLines, TimeSpan Elapsed)
+    {
+        public string Stdout => string.Join('\n', StdoutLines);
+
+        public string Stderr => string.Join('\n', StderrLines);
+    }
+}
