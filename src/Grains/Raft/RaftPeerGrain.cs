@@ -51,6 +51,9 @@ internal sealed partial class RaftPeerGrain(
     /// <summary>The last move this peer, as leader, asked for, until the moved peer is seen on its new silo or a deadline.</summary>
     private (string Peer, string To, DateTime Until)? _move;
 
+    /// <summary>Since when every peer has matched the log, as seen by this leader's rebalancer; null while one lags.</summary>
+    private DateTime? _steadySince;
+
     private string Key => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -188,7 +191,9 @@ internal sealed partial class RaftPeerGrain(
     /// <summary>
     /// As leader: when a silo holds two more of the group's peers than another, moves one of them (a follower when
     /// it can) to the emptiest silo, one move at a time (<see cref="GroupSpread.Rebalance"/>). Nothing moves while
-    /// a peer is down or not where its storage says, nor a peer without which the caught-up peers are no majority.
+    /// a peer is down or not where its storage says, nor a peer without which the caught-up peers are no majority,
+    /// nor anything until every peer has kept up for a whole period: a peer that just restarted may match the log and
+    /// still be busy applying it, and moving another one then would leave the leader without a responsive majority.
     /// </summary>
     private async Task RebalanceAsync()
     {
@@ -211,6 +216,19 @@ internal sealed partial class RaftPeerGrain(
         var node = peer.Node;
         var window = (long)_options.MaxEntriesPerAppend * _options.MaxInflightAppends;
         var caughtUp = group.PeerIds.Count(id => id == self || node.MatchIndex(id) >= node.CommitIndex - window);
+        var now = DateTime.UtcNow;
+        if (caughtUp < group.PeerIds.Count)
+        {
+            _steadySince = null;
+            return;
+        }
+
+        _steadySince ??= now;
+        if (now - _steadySince < _options.RebalancePeriod)
+        {
+            return;
+        }
+
         var quorum = (group.PeerIds.Count / 2) + 1;
         bool MayLeave(string id) => caughtUp - (id == self || node.MatchIndex(id) >= node.CommitIndex - window ? 1 : 0) >= quorum;
 
@@ -222,7 +240,8 @@ internal sealed partial class RaftPeerGrain(
         }
 
         LogRebalancing(logger, group.Name, move.Peer, locations[move.Peer]!, move.To);
-        _move = (move.Peer, move.To, DateTime.UtcNow + (4 * _options.RebalancePeriod));
+        _move = (move.Peer, move.To, now + (4 * _options.RebalancePeriod));
+        _steadySince = null;
         await GrainFactory.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(group.Name, move.Peer)).MoveToAsync(move.To);
     }
 
