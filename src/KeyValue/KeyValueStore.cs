@@ -3,15 +3,17 @@ using System.Text;
 namespace RaftOrleans.KeyValue;
 
 /// <summary>
-/// The key/value state machine: Put, Append and Get on string keys, applied in log order, with
-/// at-most-once execution per (client, sequence): a retried command gets the reply of its first execution.
+/// The key/value state machine: Put, Append, Delete, compare-and-swap and Get on string keys, applied in log order,
+/// with at-most-once execution per (client, sequence): a retried command gets the reply of its first execution;
+/// and reads of one key or of a key range (scan) from the applied state.
 /// Deterministic: every peer applying the same commands holds the same state and gives the same replies.
 /// </summary>
 public sealed class KeyValueStore(KvLimits limits)
 {
     private const byte SnapshotVersion = 1;
 
-    private readonly Dictionary<string, string> _data = new(StringComparer.Ordinal);
+    /// <summary>Values as builders: an append costs what it appends, not the value's whole length (a log replayed after a restart re-applies thousands).</summary>
+    private readonly Dictionary<string, StringBuilder> _data = new(StringComparer.Ordinal);
 
     /// <summary>Each client's last applied sequence number and its reply (part of the snapshot).</summary>
     private readonly Dictionary<Guid, (long Sequence, KvReply Reply)> _sessions = [];
@@ -31,7 +33,15 @@ public sealed class KeyValueStore(KvLimits limits)
         return reply;
     }
 
-    public string? Read(string key) => _data.GetValueOrDefault(key);
+    public string? Read(string key) => _data.GetValueOrDefault(key)?.ToString();
+
+    /// <summary>The keys starting with <paramref name="prefix"/>, in ordinal order, at most <paramref name="limit"/>, with their values.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Scan(string prefix, int limit) =>
+        _data.Where(pair => pair.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderBy(pair => pair.Key, StringComparer.Ordinal)
+            .Take(limit)
+            .Select(pair => new KeyValuePair<string, string>(pair.Key, pair.Value.ToString()))
+            .ToArray();
 
     public byte[] Snapshot()
     {
@@ -43,7 +53,7 @@ public sealed class KeyValueStore(KvLimits limits)
             foreach (var (key, value) in _data)
             {
                 writer.Write(key);
-                writer.Write(value);
+                writer.Write(value.ToString());
             }
 
             writer.Write(_sessions.Count);
@@ -79,7 +89,7 @@ public sealed class KeyValueStore(KvLimits limits)
         for (var count = reader.ReadInt32(); count > 0; count--)
         {
             var key = reader.ReadString();
-            _data[key] = reader.ReadString();
+            _data[key] = new StringBuilder(reader.ReadString());
         }
 
         for (var count = reader.ReadInt32(); count > 0; count--)
@@ -93,7 +103,7 @@ public sealed class KeyValueStore(KvLimits limits)
 
     private KvReply Execute(KvCommand command)
     {
-        if (limits.Check(command.Operation, command.Key, command.Value) is { } error)
+        if (limits.Check(command.Operation, command.Key, command.Value, command.Limit) is { } error)
         {
             return new KvReply(string.Empty, error);
         }
@@ -101,19 +111,40 @@ public sealed class KeyValueStore(KvLimits limits)
         switch (command.Operation)
         {
             case KvOperation.Get:
-                return KvReply.Ok(_data.GetValueOrDefault(command.Key, string.Empty));
+                return KvReply.Ok(Read(command.Key) ?? string.Empty);
             case KvOperation.Put:
-                _data[command.Key] = command.Value;
+                _data[command.Key] = new StringBuilder(command.Value);
                 return KvReply.Ok(string.Empty);
             case KvOperation.Append:
-                var current = _data.GetValueOrDefault(command.Key, string.Empty);
-                if (limits.CheckResult(current.Length + (long)command.Value.Length) is { } tooLong)
+                var current = _data.GetValueOrDefault(command.Key);
+                if (limits.CheckResult((current?.Length ?? 0) + (long)command.Value.Length) is { } tooLong)
                 {
                     return new KvReply(string.Empty, tooLong);
                 }
 
-                _data[command.Key] = current + command.Value;
+                if (current is null)
+                {
+                    _data[command.Key] = new StringBuilder(command.Value);
+                }
+                else
+                {
+                    current.Append(command.Value);
+                }
+
                 return KvReply.Ok(string.Empty);
+            case KvOperation.Delete:
+                _data.Remove(command.Key);
+                return KvReply.Ok(string.Empty);
+            case KvOperation.CompareAndSwap:
+                // A missing key holds the empty value, as Get reads it: expecting "" creates the key.
+                var before = _data.GetValueOrDefault(command.Key);
+                if (!(before ?? new StringBuilder()).Equals((command.Expected ?? string.Empty).AsSpan()))
+                {
+                    return new KvReply(before?.ToString() ?? string.Empty, null, Swapped: false);
+                }
+
+                _data[command.Key] = new StringBuilder(command.Value);
+                return new KvReply(string.Empty, null, Swapped: true);
             default:
                 return new KvReply(string.Empty, $"Unknown operation {command.Operation}.");
         }

@@ -1,12 +1,12 @@
 namespace RaftOrleans.KeyValue;
 
 /// <summary>What a request may carry; checked by the client and again by the store, which must agree on every peer.</summary>
-public sealed record KvLimits(int MaxKeyLength = 1024, int MaxValueLength = 1 << 20)
+public sealed record KvLimits(int MaxKeyLength = 1024, int MaxValueLength = 1 << 20, int MaxScanLimit = 10_000)
 {
-    /// <summary>Why the request is not acceptable, or null when it is.</summary>
-    public string? Check(KvOperation operation, string key, string value)
+    /// <summary>Why the request is not acceptable, or null when it is. A scan's key is a prefix, and may be empty.</summary>
+    public string? Check(KvOperation operation, string key, string value, int limit = 0)
     {
-        if (string.IsNullOrEmpty(key))
+        if (string.IsNullOrEmpty(key) && operation != KvOperation.Scan)
         {
             return "The key must not be empty.";
         }
@@ -16,7 +16,12 @@ public sealed record KvLimits(int MaxKeyLength = 1024, int MaxValueLength = 1 <<
             return $"The key is {key.Length} characters long; the limit is {MaxKeyLength}.";
         }
 
-        return operation != KvOperation.Get && value.Length > MaxValueLength
+        if (operation == KvOperation.Scan && (limit < 1 || limit > MaxScanLimit))
+        {
+            return $"A scan returns 1 to {MaxScanLimit} keys (was {limit}).";
+        }
+
+        return operation is KvOperation.Put or KvOperation.Append or KvOperation.CompareAndSwap && value.Length > MaxValueLength
             ? $"The value is {value.Length} characters long; the limit is {MaxValueLength}."
             : null;
     }

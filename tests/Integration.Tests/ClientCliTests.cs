@@ -167,6 +167,32 @@ public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task Kv_DelCasScan_AnswerOnStdout_CasMismatchExits1()
+    {
+        foreach (var (key, value) in new[] { ("user/1", "ann"), ("user/2", "bob"), ("zz", "other") })
+        {
+            Assert.Equal(0, (await RunAsync(["kv", "--quiet", "put", key, value])).ExitCode);
+        }
+
+        var mismatch = await RunAsync(["kv", "cas", "user/1", "nobody", "eve"]);
+        Assert.Equal(1, mismatch.ExitCode);
+        Assert.Equal(["ann"], mismatch.StdoutLines);
+        Assert.Contains("holds another value", mismatch.Stderr, StringComparison.Ordinal);
+
+        var swapped = await RunAsync(["kv", "cas", "user/1", "ann", "amy"]);
+        Assert.Equal(0, swapped.ExitCode);
+        Assert.Equal(["OK"], swapped.StdoutLines);
+        Assert.Equal(0, (await RunAsync(["kv", "del", "user/2"])).ExitCode);
+
+        var scan = await RunAsync(["kv", "scan", "user/"]);
+        Assert.Equal(0, scan.ExitCode);
+        Assert.Equal(["user/1\tamy"], scan.StdoutLines);
+        var json = JsonDocument.Parse((await RunAsync(["kv", "scan", "--json", "--limit", "1"])).Stdout).RootElement;
+        Assert.Equal("user/1", json[0].GetProperty("key").GetString());
+        Assert.Equal(1, json.GetArrayLength());
+    }
+
+    [Fact]
     public async Task Kv_PeersOfAnotherGroupSize_Exits2WithOneLine()
     {
         Assert.Equal(0, (await RunAsync(["kv", "put", "k", "v"])).ExitCode);

@@ -5,27 +5,42 @@ public enum KvOp
     Get,
     Put,
     Append,
+    Delete,
+    Cas,
 }
 
-/// <summary>A key/value request: Get(key), Put(key, value) or Append(key, value).</summary>
-public sealed record KvInput(KvOp Op, string Key, string Value = "")
+/// <summary>
+/// A key/value request: Get(key), Put(key, value), Append(key, value), Delete(key) or Cas(key, expected, value). A
+/// scan is recorded as one Get per key it covers (see <see cref="KvScans"/>).
+/// </summary>
+public sealed record KvInput(KvOp Op, string Key, string Value = "", string Expected = "")
 {
     public static KvInput Get(string key) => new(KvOp.Get, key);
 
     public static KvInput Put(string key, string value) => new(KvOp.Put, key, value);
 
     public static KvInput Append(string key, string value) => new(KvOp.Append, key, value);
-}
 
-/// <summary>A key/value reply: the value read (Get; empty for a missing key), empty for Put and Append.</summary>
-public sealed record KvOutput(string Value)
-{
-    public static KvOutput Done { get; } = new(string.Empty);
+    public static KvInput Delete(string key) => new(KvOp.Delete, key);
+
+    public static KvInput Cas(string key, string expected, string value) => new(KvOp.Cas, key, value, expected);
 }
 
 /// <summary>
-/// The sequential specification of a string key/value map with Put, Append and Get (a missing key reads as the empty
-/// string), partitioned per key: the state of one partition is the value of its key.
+/// A key/value reply: the value read (Get; empty for a missing key), empty for Put, Append and Delete; for Cas whether
+/// it swapped and, when it did not, the value it found.
+/// </summary>
+public sealed record KvOutput(string Value, bool Swapped = false)
+{
+    public static KvOutput Done { get; } = new(string.Empty);
+
+    public static KvOutput CasResult(bool swapped, string current) => new(swapped ? string.Empty : current, swapped);
+}
+
+/// <summary>
+/// The sequential specification of a string key/value map with Put, Append, Delete, compare-and-swap and Get (a
+/// missing key reads as the empty string, so Delete sets it to empty), partitioned per key: the state of one
+/// partition is the value of its key.
 /// </summary>
 public sealed class KvModel : IMonotoneModel<string, KvInput, KvOutput>
 {
@@ -40,14 +55,18 @@ public sealed class KvModel : IMonotoneModel<string, KvInput, KvOutput>
         KvOp.Get => (!known || output?.Value == state, state),
         KvOp.Put => (true, input.Value),
         KvOp.Append => (true, state + input.Value),
+        KvOp.Delete => (true, string.Empty),
+        KvOp.Cas when state == input.Expected => (!known || output?.Swapped == true, input.Value),
+        KvOp.Cas => (!known || (output?.Swapped == false && output.Value == state), state),
         _ => (false, state),
     };
 
-    /// <summary>Put sets the value to anything; Append and Get only extend it or leave it.</summary>
+    /// <summary>Put and Delete set the value whatever it was; Append and Get only extend it or leave it. A
+    /// compare-and-swap is neither: <see cref="Reachable"/> gives up pruning where one may intervene.</summary>
     public bool IsReset(KvInput input, out string after)
     {
-        after = input.Value;
-        return input.Op == KvOp.Put;
+        after = input.Op == KvOp.Delete ? string.Empty : input.Value;
+        return input.Op is KvOp.Put or KvOp.Delete;
     }
 
     /// <summary>
@@ -56,7 +75,7 @@ public sealed class KvModel : IMonotoneModel<string, KvInput, KvOutput>
     /// </summary>
     public bool Reachable(string state, KvInput input, KvOutput output, IReadOnlyList<KvInput> forward)
     {
-        if (input.Op != KvOp.Get)
+        if (input.Op != KvOp.Get || forward.Any(f => f.Op == KvOp.Cas))
         {
             return true;
         }
@@ -105,6 +124,8 @@ public sealed class KvModel : IMonotoneModel<string, KvInput, KvOutput>
     {
         KvOp.Get => $"Get({input.Key}) -> {(known ? Quote(output?.Value ?? "") : "?")}",
         KvOp.Put => $"Put({input.Key}, {Quote(input.Value)}){(known ? "" : " (never returned)")}",
+        KvOp.Delete => $"Delete({input.Key}){(known ? "" : " (never returned)")}",
+        KvOp.Cas => $"Cas({input.Key}, {Quote(input.Expected)} -> {Quote(input.Value)}) -> {(!known ? "?" : output!.Swapped ? "swapped" : $"kept {Quote(output.Value)}")}",
         _ => $"Append({input.Key}, {Quote(input.Value)}){(known ? "" : " (never returned)")}",
     };
 

@@ -7,7 +7,7 @@ using RaftOrleans.KeyValue;
 
 namespace RaftOrleans.Client.Commands;
 
-/// <summary><c>kv put|append|get|peers</c> against the replicated key/value service of a Raft group.</summary>
+/// <summary><c>kv put|append|get|del|cas|scan|peers</c> against the replicated key/value service of a Raft group.</summary>
 internal static class KeyValueCommands
 {
     private static readonly TimeSpan GroupTimeout = TimeSpan.FromSeconds(30);
@@ -43,6 +43,59 @@ internal static class KeyValueCommands
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(new { Key = name, Value = value }, JsonOptions) : value);
         }));
         command.Subcommands.Add(get);
+
+        var deleted = new Argument<string>("key") { Description = "The key." };
+        var del = new Command("del", "Remove a key (it then reads as empty).") { deleted };
+        del.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, async (client, ct) =>
+        {
+            await client.DeleteAsync(parse.GetValue(deleted)!, ct);
+            Acknowledge(parse);
+        }));
+        command.Subcommands.Add(del);
+
+        var casKey = new Argument<string>("key") { Description = "The key." };
+        var expected = new Argument<string>("expected") { Description = "The value the key must hold (\"\" for a missing key)." };
+        var replacement = new Argument<string>("new") { Description = "The value to set if it does." };
+        var cas = new Command("cas", "Compare-and-swap: set the key to <new> only if it holds <expected>; exit code 1 and the current value when it does not.") { casKey, expected, replacement };
+        cas.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, async (client, ct) =>
+        {
+            var (swapped, current) = await client.CompareAndSwapAsync(parse.GetValue(casKey)!, parse.GetValue(expected)!, parse.GetValue(replacement)!, ct);
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { Swapped = swapped, Value = current }, JsonOptions));
+            }
+            else if (swapped)
+            {
+                Acknowledge(parse);
+            }
+            else
+            {
+                CliOutput.Error($"'{parse.GetValue(casKey)}' holds another value; nothing was changed. Current value:");
+                Console.WriteLine(current);
+            }
+
+            return swapped ? ExitCodes.Success : ExitCodes.Failed;
+        }));
+        command.Subcommands.Add(cas);
+
+        var prefix = new Argument<string>("prefix") { Description = "Keys that start with this (\"\" for all).", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => string.Empty };
+        var limit = new Option<int>("--limit") { Description = "The most keys to print (1-10000).", DefaultValueFactory = _ => 100 };
+        var scan = new Command("scan", "Print the keys that start with a prefix and their values, sorted, as of one instant: 'key<TAB>value' per line (--json for values with line breaks).") { prefix, limit };
+        scan.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, async (client, ct) =>
+        {
+            var entries = await client.ScanAsync(parse.GetValue(prefix) ?? string.Empty, parse.GetValue(limit), ct);
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(entries.Select(e => new { e.Key, e.Value }), JsonOptions));
+                return;
+            }
+
+            foreach (var (key, value) in entries)
+            {
+                Console.WriteLine($"{key}\t{value}");
+            }
+        }));
+        command.Subcommands.Add(scan);
 
         var peers = new Command("peers", "Show where each peer of the group runs and what it knows: silo, role, term, commit and applied index.");
         peers.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, async (client, ct) =>
@@ -90,18 +143,24 @@ internal static class KeyValueCommands
                 async (client, ct) =>
                 {
                     await write(client, parse.GetValue(key)!, text!, ct);
-                    if (parse.GetValue(GlobalOptions.Json))
-                    {
-                        Console.WriteLine(JsonSerializer.Serialize(new { Ok = true }, JsonOptions));
-                    }
-                    else if (!CliOutput.Quiet)
-                    {
-                        Console.WriteLine("OK");
-                    }
+                    Acknowledge(parse);
                 },
                 validate: () => text = ReadValue(name, parse.GetValue(key)!, parse.GetValue(value), parse.GetValue(file)));
         });
         return command;
+    }
+
+    /// <summary>A write's answer: <c>OK</c> (or its JSON), nothing with <c>--quiet</c>.</summary>
+    private static void Acknowledge(ParseResult parse)
+    {
+        if (parse.GetValue(GlobalOptions.Json))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new { Ok = true }, JsonOptions));
+        }
+        else if (!CliOutput.Quiet)
+        {
+            Console.WriteLine("OK");
+        }
     }
 
     /// <summary>The value from the argument, stdin or a file, checked against the limits before anything connects.</summary>
@@ -135,6 +194,17 @@ internal static class KeyValueCommands
     }
 
     private static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<KeyValueClient, CancellationToken, Task> body, Action? validate = null) =>
+        RunAsync(
+            parse,
+            cancellationToken,
+            async (client, ct) =>
+            {
+                await body(client, ct);
+                return ExitCodes.Success;
+            },
+            validate);
+
+    private static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<KeyValueClient, CancellationToken, Task<int>> body, Action? validate = null) =>
         CommandRunner.RunAsync(
             parse,
             cancellationToken,
@@ -148,8 +218,7 @@ internal static class KeyValueCommands
                 {
                     await KeyValueClient.CreateGroupAsync(connection.Grains, group, peers, timeout.Token);
                     var client = new KeyValueClient(connection.Grains, group, peers);
-                    await body(client, timeout.Token);
-                    return ExitCodes.Success;
+                    return await body(client, timeout.Token);
                 }
                 catch (Exception exception) when (exception is ArgumentException or KvRequestException or GroupConfigMismatchException)
                 {

@@ -93,15 +93,37 @@ public sealed class KeyValueClient
     public async Task AppendAsync(string key, string value, CancellationToken cancellationToken = default) =>
         await ExecuteAsync(KvOperation.Append, key, value, cancellationToken);
 
+    /// <summary>Removes the key; it then reads as empty.</summary>
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(new KvCommand(KvOperation.Delete, key, string.Empty, ClientId, 0), cancellationToken);
+
+    /// <summary>
+    /// Sets the key to <paramref name="value"/> if it holds <paramref name="expected"/> (empty for a missing key), in one
+    /// step of the log; otherwise changes nothing.
+    /// </summary>
+    /// <returns>Whether it swapped, and the value the key held when it did not.</returns>
+    public async Task<(bool Swapped, string Current)> CompareAndSwapAsync(string key, string expected, string value, CancellationToken cancellationToken = default)
+    {
+        var reply = await ExecuteAsync(new KvCommand(KvOperation.CompareAndSwap, key, value, ClientId, 0, expected), cancellationToken);
+        return (reply.Swapped, reply.Swapped ? value : reply.Value);
+    }
+
     /// <summary>The key's value; empty when the key was never written.</summary>
     public async Task<string> GetAsync(string key, CancellationToken cancellationToken = default) =>
-        (await ExecuteAsync(KvOperation.Get, key, string.Empty, cancellationToken)).Value;
+        (await ExecuteAsync(new KvCommand(KvOperation.Get, key, string.Empty, ClientId, 0), cancellationToken)).Value;
+
+    /// <summary>The keys that start with <paramref name="prefix"/>, in ordinal order, at most <paramref name="limit"/>, with their values, as of one instant.</summary>
+    public async Task<IReadOnlyList<KeyValuePair<string, string>>> ScanAsync(string prefix, int limit, CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync(new KvCommand(KvOperation.Scan, prefix, string.Empty, ClientId, 0, Limit: limit), cancellationToken)).Entries ?? [];
+
+    private async Task<KvReply> ExecuteAsync(KvOperation operation, string key, string value, CancellationToken cancellationToken) =>
+        await ExecuteAsync(new KvCommand(operation, key, value, ClientId, 0), cancellationToken);
 
     /// <exception cref="ArgumentException">The key or value breaks the limits; nothing was sent.</exception>
     /// <exception cref="KvRequestException">The service refused the request.</exception>
-    private async Task<KvReply> ExecuteAsync(KvOperation operation, string key, string value, CancellationToken cancellationToken)
+    private async Task<KvReply> ExecuteAsync(KvCommand command, CancellationToken cancellationToken)
     {
-        if (_limits.Check(operation, key, value) is { } problem)
+        if (_limits.Check(command.Operation, command.Key, command.Value, command.Limit) is { } problem)
         {
             throw new ArgumentException(problem);
         }
@@ -110,8 +132,8 @@ public sealed class KeyValueClient
         try
         {
             // A read needs no sequence number: it changes nothing, so asking again is always safe.
-            var read = operation == KvOperation.Get;
-            var request = new KvCommand(operation, key, value, ClientId, read ? 0 : ++_sequence).Encode();
+            var read = command.Operation is KvOperation.Get or KvOperation.Scan;
+            var request = (command with { Sequence = read ? 0 : ++_sequence }).Encode();
             return await SendAsync(read, request, cancellationToken);
         }
         finally

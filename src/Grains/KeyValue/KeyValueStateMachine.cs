@@ -24,7 +24,7 @@ internal sealed class KeyValueStateMachine(KvLimits limits) : IRaftStateMachine
         return _store.Apply(decoded).Encode();
     }
 
-    /// <summary>A Get, answered from the applied state: the peer calls it only once the read is linearizable.</summary>
+    /// <summary>A Get or a Scan, answered from the applied state: the peer calls it only once the read is linearizable.</summary>
     public byte[] Query(byte[] query)
     {
         KvCommand decoded;
@@ -37,9 +37,14 @@ internal sealed class KeyValueStateMachine(KvLimits limits) : IRaftStateMachine
             return new KvReply(string.Empty, exception.Message).Encode();
         }
 
-        return (decoded.Operation == KvOperation.Get
-            ? KvReply.Ok(_store.Read(decoded.Key) ?? string.Empty)
-            : new KvReply(string.Empty, $"Only Get can be a query, not {decoded.Operation}.")).Encode();
+        var reply = decoded.Operation switch
+        {
+            _ when limits.Check(decoded.Operation, decoded.Key, decoded.Value, decoded.Limit) is { } error => new KvReply(string.Empty, error),
+            KvOperation.Get => KvReply.Ok(_store.Read(decoded.Key) ?? string.Empty),
+            KvOperation.Scan => new KvReply(string.Empty, null, Entries: _store.Scan(decoded.Key, decoded.Limit)),
+            _ => new KvReply(string.Empty, $"Only Get and Scan can be queries, not {decoded.Operation}."),
+        };
+        return reply.Encode();
     }
 
     public byte[] TakeSnapshot() => _store.Snapshot();

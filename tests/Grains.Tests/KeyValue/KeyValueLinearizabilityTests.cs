@@ -87,32 +87,77 @@ public sealed class KeyValueLinearizabilityTests(RaftClusterFixture fixture, ITe
         var clerks = Enumerable.Range(0, clients).Select(id => Task.Run(async () =>
         {
             var clerk = new KeyValueClient(grains, group, peers, attemptTimeout: TimeSpan.FromSeconds(1));
+            var lastSeen = new Dictionary<string, string>(StringComparer.Ordinal);
             var n = 0;
             while (!stop.IsCancellationRequested)
             {
-                var op = Random.Shared.Next(4);
-                var key = op == 3 ? Journal : Keys[Random.Shared.Next(Keys.Length)];
+                // Gets, puts, appends, deletes, compare-and-swaps and scans on the checked keys; appends to the journal.
+                var op = Random.Shared.Next(7);
+                var key = op == 6 ? Journal : Keys[Random.Shared.Next(Keys.Length)];
                 var value = $"[{id}.{n++}]";
-                op = Math.Min(op, 2);
-                var input = op switch { 0 => KvInput.Get(key), 1 => KvInput.Put(key, value), _ => KvInput.Append(key, value) };
-                var handle = key == Journal ? -1 : history.Invoke(id, input);
+                if (op == 6)
+                {
+                    await clerk.AppendAsync(key, value, stop.Token).ContinueWith(t => { if (t.IsCompletedSuccessfully) { acked.Add(value); } }, TaskScheduler.Default);
+                    continue;
+                }
+
+                if (op == 5)
+                {
+                    var scanned = KvScans.Invoke(history, id, Keys);
+                    try
+                    {
+                        using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                        KvScans.Complete(history, scanned, Keys, await clerk.ScanAsync(string.Empty, 100, attempt.Token));
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                // A compare-and-swap expects the value a get of this client last saw (often stale, so both outcomes occur).
+                var expected = lastSeen.GetValueOrDefault(key, string.Empty);
+                var input = op switch
+                {
+                    0 => KvInput.Get(key),
+                    1 => KvInput.Put(key, value),
+                    2 => KvInput.Append(key, value),
+                    3 => KvInput.Delete(key),
+                    _ => KvInput.Cas(key, expected, value),
+                };
+                var handle = history.Invoke(id, input);
                 try
                 {
                     using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                    var result = op switch
+                    KvOutput result;
+                    switch (op)
                     {
-                        0 => await clerk.GetAsync(key, attempt.Token),
-                        1 => await clerk.PutAsync(key, value, attempt.Token).ContinueWith(_ => string.Empty, TaskScheduler.Default),
-                        _ => await clerk.AppendAsync(key, value, attempt.Token).ContinueWith(_ => string.Empty, TaskScheduler.Default),
-                    };
-                    if (key == Journal)
-                    {
-                        acked.Add(value);
+                        case 0:
+                            result = new KvOutput(await clerk.GetAsync(key, attempt.Token));
+                            lastSeen[key] = result.Value;
+                            break;
+                        case 1:
+                            await clerk.PutAsync(key, value, attempt.Token);
+                            result = KvOutput.Done;
+                            break;
+                        case 2:
+                            await clerk.AppendAsync(key, value, attempt.Token);
+                            result = KvOutput.Done;
+                            break;
+                        case 3:
+                            await clerk.DeleteAsync(key, attempt.Token);
+                            result = KvOutput.Done;
+                            break;
+                        default:
+                            var (swapped, current) = await clerk.CompareAndSwapAsync(key, expected, value, attempt.Token);
+                            result = KvOutput.CasResult(swapped, current);
+                            lastSeen[key] = current;
+                            break;
                     }
-                    else
-                    {
-                        history.Complete(handle, op == 0 ? new KvOutput(result) : KvOutput.Done);
-                    }
+
+                    history.Complete(handle, result);
                 }
                 catch (OperationCanceledException)
                 {

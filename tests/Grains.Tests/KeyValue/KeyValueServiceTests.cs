@@ -24,6 +24,25 @@ public sealed class KeyValueServiceTests(RaftClusterFixture fixture)
     }
 
     [Fact]
+    public async Task DeleteCompareAndSwapScan_OneClient()
+    {
+        var (client, _) = await NewGroupAsync();
+        await client.PutAsync("user/1", "ann");
+        await client.PutAsync("user/2", "bob");
+        await client.PutAsync("zz", "other");
+
+        Assert.Equal((false, "ann"), await client.CompareAndSwapAsync("user/1", "nobody", "eve"));
+        Assert.Equal((true, "amy"), await client.CompareAndSwapAsync("user/1", "ann", "amy"));
+        await client.DeleteAsync("user/2");
+
+        var users = await client.ScanAsync("user/", 10);
+        Assert.Equal([new("user/1", "amy")], users);
+        Assert.Equal(string.Empty, await client.GetAsync("user/2"));
+        var bad = await Assert.ThrowsAsync<ArgumentException>(() => client.ScanAsync("user/", 0));
+        Assert.Contains("A scan returns 1 to", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadInput_IsRejectedAndChangesNothing()
     {
         var (client, _) = await NewGroupAsync();

@@ -59,11 +59,13 @@ public sealed class CheckerCrossCheckTests
         {
             var call = (long)rng.Next(3 * count);
             var ret = call + rng.Next(10);
-            var input = rng.Next(3) switch
+            var input = rng.Next(5) switch
             {
                 0 => KvInput.Get("k"),
                 1 => KvInput.Put("k", rng.Next(2) == 0 ? "a" : "b"),
-                _ => KvInput.Append("k", rng.Next(2) == 0 ? "a" : "b"),
+                2 => KvInput.Append("k", rng.Next(2) == 0 ? "a" : "b"),
+                3 => rng.Next(2) == 0 ? KvInput.Delete("k") : KvInput.Append("k", "a"),
+                _ => KvInput.Cas("k", rng.Next(3) switch { 0 => "", 1 => "a", _ => "b" }, rng.Next(2) == 0 ? "a" : "ab"),
             };
             ops.Add((input, call, ret, rng.Next(10) == 0, call + rng.Next((int)(ret - call) + 1)));
         }
@@ -72,6 +74,7 @@ public sealed class CheckerCrossCheckTests
         // then sometimes one read is changed: the result may or may not be linearizable.
         var value = "";
         var outputs = new string[count];
+        var swapped = new bool[count];
         foreach (var i in Enumerable.Range(0, count).OrderBy(i => ops[i].At).ThenBy(_ => rng.Next()))
         {
             if (ops[i].Pending && rng.Next(2) == 0)
@@ -80,24 +83,37 @@ public sealed class CheckerCrossCheckTests
             }
 
             outputs[i] = value;
+            swapped[i] = ops[i].Input.Op == KvOp.Cas && value == ops[i].Input.Expected;
             value = ops[i].Input.Op switch
             {
                 KvOp.Put => ops[i].Input.Value,
                 KvOp.Append => value + ops[i].Input.Value,
+                KvOp.Delete => "",
+                KvOp.Cas when swapped[i] => ops[i].Input.Value,
                 _ => value,
             };
         }
 
-        var gets = Enumerable.Range(0, count).Where(i => ops[i].Input.Op == KvOp.Get && !ops[i].Pending).ToList();
-        if (gets.Count > 0 && rng.Next(2) == 0)
+        var reads = Enumerable.Range(0, count).Where(i => ops[i].Input.Op is KvOp.Get or KvOp.Cas && !ops[i].Pending).ToList();
+        if (reads.Count > 0 && rng.Next(2) == 0)
         {
             string[] candidates = ["", "a", "b", "ab", "ba", "aa", "bb", "aab", "abb", "bab", "abab"];
-            outputs[gets[rng.Next(gets.Count)]] = candidates[rng.Next(candidates.Length)];
+            var changed = reads[rng.Next(reads.Count)];
+            outputs[changed] = candidates[rng.Next(candidates.Length)];
+            if (ops[changed].Input.Op == KvOp.Cas && rng.Next(2) == 0)
+            {
+                swapped[changed] = !swapped[changed];
+            }
         }
 
         return [.. ops.Select((o, i) => o.Pending
             ? Operation<KvInput, KvOutput>.Pending(i, o.Input, o.Call)
-            : Operation<KvInput, KvOutput>.Returned(i, o.Input, o.Call, o.Input.Op == KvOp.Get ? new KvOutput(outputs[i] ?? "") : KvOutput.Done, o.Return))];
+            : Operation<KvInput, KvOutput>.Returned(i, o.Input, o.Call, o.Input.Op switch
+            {
+                KvOp.Get => new KvOutput(outputs[i] ?? ""),
+                KvOp.Cas => KvOutput.CasResult(swapped[i], outputs[i] ?? ""),
+                _ => KvOutput.Done,
+            }, o.Return))];
     }
 
     /// <summary>Tries every order in which no operation precedes one that returned before it was called.</summary>

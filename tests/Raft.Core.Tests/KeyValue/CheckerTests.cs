@@ -254,6 +254,60 @@ public sealed class CheckerTests
         Assert.True(KvModel.Check(history).IsLinearizable);
     }
 
+    [Fact]
+    public void CompareAndSwap_SwapsOnlyFromTheExpectedValue()
+    {
+        Put(0, "x", "a", 0, 1);
+        Cas(0, "x", "a", "b", swapped: true, current: "", 2, 3);
+        Cas(1, "x", "a", "c", swapped: false, current: "b", 4, 5);
+        Get(0, "x", "b", 6, 7);
+        AssertLinearizable();
+    }
+
+    [Fact]
+    public void CompareAndSwap_ThatSwappedFromAnotherValue_IsRejected()
+    {
+        Put(0, "x", "a", 0, 1);
+        Cas(0, "x", "z", "b", swapped: true, current: "", 2, 3);
+        Assert.Contains("Cas(x, 'z' -> 'b') -> swapped", AssertNotLinearizable().Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CompareAndSwap_ThatKeptAValueTheKeyNeverHeld_IsRejected()
+    {
+        Put(0, "x", "a", 0, 1);
+        Cas(0, "x", "z", "b", swapped: false, current: "q", 2, 3);
+        AssertNotLinearizable();
+    }
+
+    [Fact]
+    public void CompareAndSwap_FromEmpty_CreatesAMissingOrDeletedKey()
+    {
+        Cas(0, "x", "", "a", swapped: true, current: "", 0, 1);
+        Delete(0, "x", 2, 3);
+        Cas(1, "x", "", "b", swapped: true, current: "", 4, 5);
+        Get(0, "x", "b", 6, 7);
+        AssertLinearizable();
+    }
+
+    [Fact]
+    public void ReadOfADeletedKeyAfterTheDeleteReturned_SeesNothing()
+    {
+        Put(0, "x", "a", 0, 1);
+        Delete(0, "x", 2, 3);
+        Get(1, "x", "", 4, 5);
+        AssertLinearizable();
+
+        Get(1, "x", "a", 6, 7);
+        AssertNotLinearizable();
+    }
+
+    private void Cas(int client, string key, string expected, string value, bool swapped, string current, long call, long ret) =>
+        _history.Add(Operation<KvInput, KvOutput>.Returned(client, KvInput.Cas(key, expected, value), call, KvOutput.CasResult(swapped, current), ret));
+
+    private void Delete(int client, string key, long call, long ret) =>
+        _history.Add(Operation<KvInput, KvOutput>.Returned(client, KvInput.Delete(key), call, KvOutput.Done, ret));
+
     private void Put(int client, string key, string value, long call, long ret) =>
         _history.Add(Operation<KvInput, KvOutput>.Returned(client, KvInput.Put(key, value), call, KvOutput.Done, ret));
 

@@ -1,0 +1,83 @@
+using RaftOrleans.KeyValue;
+
+namespace RaftOrleans.Raft.Core.Tests.KeyValue;
+
+/// <summary>The key/value state machine alone: delete, compare-and-swap, scan, and what survives a snapshot or an old format.</summary>
+public sealed class KeyValueStoreTests
+{
+    private readonly Guid _client = Guid.NewGuid();
+    private long _sequence;
+
+    [Fact]
+    public void CompareAndSwap_SwapsOnlyFromTheExpectedValue_AndReportsTheCurrentOne()
+    {
+        var store = new KeyValueStore(new KvLimits());
+        Assert.True(Apply(store, KvOperation.CompareAndSwap, "k", "a", expected: "").Swapped); // a missing key holds ""
+        var refused = Apply(store, KvOperation.CompareAndSwap, "k", "b", expected: "x");
+        Assert.False(refused.Swapped);
+        Assert.Equal("a", refused.Value);
+        Assert.True(Apply(store, KvOperation.CompareAndSwap, "k", "b", expected: "a").Swapped);
+        Assert.Equal("b", store.Read("k"));
+    }
+
+    [Fact]
+    public void Delete_RemovesTheKey_AndScanListsPrefixedKeysInOrderUpToTheLimit()
+    {
+        var store = new KeyValueStore(new KvLimits());
+        foreach (var key in new[] { "user/3", "user/1", "other", "user/2" })
+        {
+            Apply(store, KvOperation.Put, key, $"v-{key}");
+        }
+
+        Apply(store, KvOperation.Delete, "user/2", string.Empty);
+        Assert.Null(store.Read("user/2"));
+        Assert.Equal(["user/1", "user/3"], store.Scan("user/", 10).Select(e => e.Key));
+        Assert.Equal(["other"], store.Scan(string.Empty, 1).Select(e => e.Key));
+        Assert.Equal("v-user/3", store.Scan("user/3", 10).Single().Value);
+    }
+
+    [Fact]
+    public void ARetriedCompareAndSwap_GetsItsFirstReply_AlsoAfterASnapshot()
+    {
+        var store = new KeyValueStore(new KvLimits());
+        var command = new KvCommand(KvOperation.CompareAndSwap, "k", "a", _client, 1, Expected: "");
+        Assert.True(store.Apply(command).Swapped);
+        Apply(store, KvOperation.Put, "k", "changed by another");
+
+        var restored = new KeyValueStore(new KvLimits());
+        restored.Restore(store.Snapshot());
+        Assert.True(restored.Apply(command).Swapped); // the first reply, not a second attempt against "changed by another"
+    }
+
+    [Fact]
+    public void CommandsAndRepliesOfTheFirstFormat_StillDecode()
+    {
+        // Version 1: version, operation, client, sequence, key, value; a reply: value, has-error.
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write((byte)1);
+            writer.Write((byte)KvOperation.Append);
+            writer.Write(_client.ToByteArray());
+            writer.Write(7L);
+            writer.Write("k");
+            writer.Write("v");
+        }
+
+        Assert.Equal(new KvCommand(KvOperation.Append, "k", "v", _client, 7), KvCommand.Decode(buffer.ToArray()));
+        Assert.Equal(KvReply.Ok("x"), KvReply.Decode([1, (byte)'x', 0]));
+    }
+
+    [Fact]
+    public void Append_IsLimitedByTheValueItWouldProduce()
+    {
+        var store = new KeyValueStore(new KvLimits(MaxValueLength: 10));
+        Apply(store, KvOperation.Put, "k", "123456");
+        var refused = Apply(store, KvOperation.Append, "k", "78901");
+        Assert.Contains("would be 11 characters long", refused.Error, StringComparison.Ordinal);
+        Assert.Equal("123456", store.Read("k"));
+    }
+
+    private KvReply Apply(KeyValueStore store, KvOperation operation, string key, string value, string? expected = null) =>
+        store.Apply(new KvCommand(operation, key, value, _client, ++_sequence, expected));
+}
