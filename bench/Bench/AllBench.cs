@@ -38,7 +38,7 @@ internal static class AllBench
                 ("raft", RaftBench.RunAsync, ["--seconds", "2"]),
                 ("persistence", PersistenceBench.RunAsync, []),
                 ("election", ElectionBench.RunAsync, ["--trials", "100"]),
-                ("mapreduce", MapReduceBench.RunAsync, ["5", "--large", "40"]),
+                ("mapreduce", MapReduceBench.RunAsync, ["5", "--large", "200"]),
                 ("rpc", RpcBench.RunAsync, []),
                 ("kv", KvBench.RunAsync, []),
             })

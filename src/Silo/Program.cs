@@ -77,6 +77,7 @@ if (builder is WebApplicationBuilder web)
     web.WebHost.UseUrls(dashboardUrl);
     var app = web.Build();
     app.MapOrleansDashboard();
+    app.MapGet(JobsPage.Path, async (IGrainFactory grains) => Results.Content(await JobsPage.RenderAsync(grains), "text/html; charset=utf-8"));
     host = app;
 }
 else
@@ -105,6 +106,7 @@ using (host)
     if (dashboard.Enabled)
     {
         SiloLog.Dashboard(logger, dashboardUrl);
+        SiloLog.JobsPage(logger, $"{dashboardUrl.TrimEnd('/')}{JobsPage.Path}");
     }
 
     var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -10,6 +10,9 @@ internal static partial class SiloLog
     [LoggerMessage(2, LogLevel.Information, "Dashboard at {DashboardUrl}")]
     public static partial void Dashboard(ILogger logger, string dashboardUrl);
 
+    [LoggerMessage(6, LogLevel.Information, "Jobs page at {JobsUrl}")]
+    public static partial void JobsPage(ILogger logger, string jobsUrl);
+
     [LoggerMessage(3, LogLevel.Information, "Silo {SiloAddress} stopping")]
     public static partial void Stopping(ILogger logger, string siloAddress);
 

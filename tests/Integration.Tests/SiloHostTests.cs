@@ -27,6 +27,30 @@ public sealed class SiloHostTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task JobsPage_InAHeadlessBrowser_ShowsAJobItsTasksAndCounters()
+    {
+        using var work = new TempDirectory("it-jobs-page");
+        var port = FreePorts.Next();
+        using var cluster = new SiloProcessCluster("it-jobs-page", work.Path, redis: null, log, "--RaftOrleans:Dashboard:Enabled=true", $"--RaftOrleans:Dashboard:Port={port}");
+        var silo = (await cluster.StartSilosAsync(1))[0];
+        await silo.Process.WaitForLineAsync(l => l.Contains($"Jobs page at http://127.0.0.1:{port}/jobs", StringComparison.Ordinal), StopTimeout, "the jobs page's address");
+        using (var client = cluster.StartClient(["mr", "run", "wc", .. RepoPaths.SampleTexts.Take(3), "--job-id", "page-job", "--reduce", "4", "--output", work.Sub("out"), "--top", "0"]))
+        {
+            Assert.Equal(0, await client.WaitForExitAsync(StopTimeout));
+        }
+
+        var screenshot = work.Sub("jobs-page.png");
+        var dom = await Chromium.RunAsync(work.Path, $"--screenshot={screenshot}", "--window-size=1280,1000", "--dump-dom", $"http://127.0.0.1:{port}/jobs");
+        Assert.Contains("<h2 id=\"page-job\">page-job: <span class=\"Completed\">Completed</span></h2>", dom, StringComparison.Ordinal);
+        Assert.Contains("<td>map 2</td><td class=\"Done\">Done</td>", dom, StringComparison.Ordinal);
+        Assert.Contains("<td>reduce 3</td><td class=\"Done\">Done</td>", dom, StringComparison.Ordinal);
+        Assert.Contains("<td>input bytes</td>", dom, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{silo.SiloPort}", dom, StringComparison.Ordinal);
+        var png = await File.ReadAllBytesAsync(screenshot);
+        Assert.True(png.Length > 10_000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', $"no screenshot ({png.Length} bytes)");
+    }
+
+    [Fact]
     public async Task Dashboard_OnWhenEnabled_ServesOnLoopback()
     {
         using var work = new TempDirectory("it-dashboard");

@@ -16,7 +16,7 @@ internal static class JobView
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static void Started(JobStatus status, JobSpec spec, string where) =>
-        CliOutput.Info($"Job {status.JobId}: {spec.App} over {spec.Inputs.Count} files, {spec.ReduceTasks} reduce tasks, output {spec.OutputDirectory}, on {where}");
+        CliOutput.Info($"Job {status.JobId}: {spec.App} over {spec.Inputs.Count} files ({status.MapsTotal} map tasks), {spec.ReduceTasks} reduce tasks, output {spec.OutputDirectory}, on {where}");
 
     public static async Task<JobStatus> FollowAsync(IGrainFactory grains, string jobId, CancellationToken cancellationToken)
     {
@@ -89,6 +89,11 @@ internal static class JobView
             Console.WriteLine($"error         {CliOutput.OneLine(status.Error)}");
         }
 
+        foreach (var (name, count) in (status.Counters ?? new Dictionary<string, long>()).OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"counter       {name}: {count.ToString("#,0", CultureInfo.InvariantCulture)}");
+        }
+
         if (status.Phase == JobPhase.Completed && top > 0 && status.OutputFiles.Count > 0)
         {
             TopKeys(status.OutputFiles, top);
@@ -140,6 +145,7 @@ internal static class JobView
         status.OutputDirectory,
         status.OutputFiles,
         status.Error,
+        Counters = status.Counters ?? new Dictionary<string, long>(),
     };
 
     /// <summary>The keys with the largest numeric values (word counts); the first lines when values are not numbers.</summary>

@@ -30,9 +30,10 @@ internal static class MapReduceCommands
         var timeout = new Option<double?>("--task-timeout") { Description = "Seconds before a silent task is handed out again (default: the silo's, 10)." };
         var top = new Option<int>("--top") { Description = "How many of the top keys to print.", DefaultValueFactory = _ => 10 };
         var verify = new Option<bool>("--verify") { Description = "Also run the app single-threaded in this process, compare outputs and times." };
+        var split = new Option<double?>("--split-mb") { Description = "Split inputs larger than this many MB into several map tasks, at line boundaries (default: the silo's, 64)." };
         var detach = new Option<bool>("--detach", "-d") { Description = "Print the job id once the job is submitted, and return; follow it with 'mr status --watch'." };
 
-        var command = new Command("run", "Run a job and follow its progress to the end (Ctrl+C cancels it).") { app, files, reduce, output, overwrite, jobId, timeout, top, verify, detach };
+        var command = new Command("run", "Run a job and follow its progress to the end (Ctrl+C cancels it).") { app, files, reduce, output, overwrite, jobId, timeout, split, top, verify, detach };
         command.SetAction((parse, cancellationToken) =>
         {
             var appName = parse.GetValue(app)!;
@@ -44,7 +45,8 @@ internal static class MapReduceCommands
                 parse.GetValue(reduce),
                 parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("out", id)),
                 seconds is { } s ? TimeSpan.FromSeconds(s) : null,
-                parse.GetValue(overwrite));
+                parse.GetValue(overwrite),
+                parse.GetValue(split) is { } mb ? (long)(mb * 1024 * 1024) : null);
             var json = parse.GetValue(GlobalOptions.Json);
             return CommandRunner.RunAsync(
                 parse,

@@ -2,6 +2,8 @@ namespace RaftOrleans.Grains.Interfaces.MapReduce;
 
 /// <summary>A job's progress as its coordinator sees it.</summary>
 /// <param name="Coordinator">The silo hosting the job grain's current activation.</param>
+/// <param name="BackupLaunches">Backup attempts started for stragglers near the end of a phase (not counted as re-executions).</param>
+/// <param name="Counters">Sums of the committed attempts' counters (input bytes and records, map output records, reduce input groups, output records, and the app's).</param>
 /// <param name="Orphaned">
 /// Submitted through a client's embedded silo that is gone: nothing runs it. Resubmitting the same job (<c>mr run
 /// --job-id</c>) resumes it.
@@ -23,7 +25,9 @@ public sealed record JobStatus(
     [property: Id(12)] string App = "",
     [property: Id(13)] string OutputDirectory = "",
     [property: Id(14)] DateTimeOffset SubmittedAt = default,
-    [property: Id(15)] bool Orphaned = false)
+    [property: Id(15)] bool Orphaned = false,
+    [property: Id(16)] IReadOnlyDictionary<string, long>? Counters = null,
+    [property: Id(17)] int BackupLaunches = 0)
 {
     public bool IsFinished => Phase is JobPhase.Completed or JobPhase.Failed or JobPhase.Cancelled;
 

@@ -17,6 +17,16 @@ internal sealed class MapReduceOptionsValidator : IValidateOptions<MapReduceOpti
             errors.Add($"{nameof(MapReduceOptions.CheckPeriod)} must be positive and at most the task timeout (was {options.CheckPeriod}).");
         }
 
+        if (options.ProgressPeriod <= TimeSpan.Zero || options.ProgressPeriod * 2 > options.TaskTimeout)
+        {
+            errors.Add($"{nameof(MapReduceOptions.ProgressPeriod)} must be positive and at most half the task timeout (was {options.ProgressPeriod}).");
+        }
+
+        if (options.SplitBytes < 1 << 16)
+        {
+            errors.Add($"{nameof(MapReduceOptions.SplitBytes)} must be at least 64 KiB (was {options.SplitBytes}).");
+        }
+
         if (options.MaxTaskFailures < 1)
         {
             errors.Add($"{nameof(MapReduceOptions.MaxTaskFailures)} must be at least 1 (was {options.MaxTaskFailures}).");

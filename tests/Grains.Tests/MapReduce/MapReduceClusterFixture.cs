@@ -38,12 +38,12 @@ public class MapReduceClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Submits a job over <paramref name="inputs"/> into a fresh output directory and waits for its end.</summary>
-    public async Task<(JobStatus Status, string Output)> RunJobAsync(string app, IReadOnlyList<string> inputs, int reduceTasks = 10, TimeSpan? timeout = null)
+    public async Task<(JobStatus Status, string Output)> RunJobAsync(string app, IReadOnlyList<string> inputs, int reduceTasks = 10, TimeSpan? timeout = null, long? splitBytes = null)
     {
         var jobId = $"{app}-{Guid.NewGuid():N}";
         var output = _root.Sub($"out-{jobId}");
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
-        await MapReduceJobs.SubmitAsync(Cluster.GrainFactory, jobId, new JobSpec(app, inputs, reduceTasks, output), TimeSpan.FromMilliseconds(50), deadline.Token);
+        await MapReduceJobs.SubmitAsync(Cluster.GrainFactory, jobId, new JobSpec(app, inputs, reduceTasks, output, SplitBytes: splitBytes), TimeSpan.FromMilliseconds(50), deadline.Token);
         var status = await MapReduceJobs.WaitAsync(Cluster.GrainFactory, jobId, TimeSpan.FromMilliseconds(50), null, deadline.Token);
         return (status, output);
     }

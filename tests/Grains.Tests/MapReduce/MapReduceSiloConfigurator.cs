@@ -38,6 +38,9 @@ public sealed class MapReduceSiloConfigurator : ISiloConfigurator
             .AddMapReduceApp(JobCountApp.AppName, new JobCountApp(scratch))
             .AddMapReduceApp(EarlyExitApp.AppName, new EarlyExitApp())
             .AddMapReduceApp(GatedApp.AppName, new GatedApp())
+            .AddMapReduceApp(SteadyApp.AppName, new SteadyApp())
+            .AddMapReduceApp(StragglerApp.AppName, new StragglerApp())
+            .AddMapReduceApp(StallOnceApp.AppName, new StallOnceApp())
             .AddMapReduceApp(CrashApp.NoCrashName, new CrashApp(killSwitch: null, maxStall))
             .AddMapReduceApp(CrashApp.CrashName, new CrashApp(MapReduceCrashTests.KillSwitch, maxStall));
 

@@ -19,7 +19,8 @@ public sealed class IndexerApp : IMapReduceApp
 
     public string Reduce(TaskContext context, string key, IReadOnlyList<string> values)
     {
-        var documents = values.Order(StringComparer.Ordinal).ToArray();
+        // A file split into several map tasks names itself once per split.
+        var documents = values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         return string.Create(CultureInfo.InvariantCulture, $"{documents.Length} {string.Join(',', documents)}");
     }
 }

@@ -9,5 +9,8 @@ public sealed record TaskContext(string JobId, TaskKind Kind, int Index, int Att
     /// <summary>Set when the attempt should stop (its job was cancelled); the runners check it between records.</summary>
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>The attempt's counters: apps may add their own (<c>context.Counters.Increment("name")</c>).</summary>
+    public TaskCounters Counters { get; init; } = new();
+
     public static TaskContext Sequential(TaskKind kind) => new("sequential", kind, 0, 1, "sequential");
 }

@@ -1,15 +1,19 @@
+using System.Text;
 using RaftOrleans.Grains.MapReduce.Apps;
 
 namespace RaftOrleans.Grains.MapReduce.Execution;
 
-/// <summary>Runs one map attempt: read the input, map, combine, partition, write every partition.</summary>
+/// <summary>Runs one map attempt: read the input (or its split), map, combine, partition, write every partition.</summary>
 public static class MapRunner
 {
     /// <summary>Writes one file per partition into <paramref name="directory"/>, private to this attempt.</summary>
-    public static void Run(IMapReduceApp app, TaskContext context, string inputPath, int reduceTasks, string directory)
+    /// <param name="length">The split's length from <paramref name="offset"/>; -1 for the whole file.</param>
+    public static void Run(IMapReduceApp app, TaskContext context, string inputPath, int reduceTasks, string directory, long offset = 0, long length = -1)
     {
-        var contents = File.ReadAllText(inputPath);
-        var output = new PartitionedOutput(reduceTasks, context.Cancellation);
+        var (contents, bytes) = Read(inputPath, offset, length);
+        context.Counters.Increment(TaskCounters.InputBytes, bytes);
+        context.Counters.Increment(TaskCounters.InputRecords, CountLines(contents));
+        var output = new PartitionedOutput(reduceTasks, context);
         app.Map(context, Path.GetFileName(inputPath), contents, output);
 
         Directory.CreateDirectory(directory);
@@ -20,7 +24,29 @@ public static class MapRunner
         }
     }
 
-    private sealed class PartitionedOutput(int reduceTasks, CancellationToken cancellation) : IMapOutput
+    /// <summary>A whole file as File.ReadAllText reads it (encoding from its byte order mark), or a split's bytes as UTF-8.</summary>
+    private static (string Contents, long Bytes) Read(string path, long offset, long length)
+    {
+        if (length < 0)
+        {
+            return (File.ReadAllText(path), new FileInfo(path).Length);
+        }
+
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+        file.Position = offset;
+        var bytes = new byte[length];
+        file.ReadExactly(bytes);
+        var skip = offset == 0 && bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        return (Encoding.UTF8.GetString(bytes, skip, bytes.Length - skip), length);
+    }
+
+    private static long CountLines(string contents)
+    {
+        var lines = (long)contents.AsSpan().Count('\n');
+        return contents.Length > 0 && contents[^1] != '\n' ? lines + 1 : lines;
+    }
+
+    private sealed class PartitionedOutput(int reduceTasks, TaskContext context) : IMapOutput
     {
         private readonly Dictionary<string, List<string>>[] _partitions =
             Enumerable.Range(0, reduceTasks).Select(_ => new Dictionary<string, List<string>>(StringComparer.Ordinal)).ToArray();
@@ -29,7 +55,8 @@ public static class MapRunner
         {
             ArgumentNullException.ThrowIfNull(key);
             ArgumentNullException.ThrowIfNull(value);
-            cancellation.ThrowIfCancellationRequested();
+            context.Cancellation.ThrowIfCancellationRequested();
+            context.Counters.Increment(TaskCounters.MapOutputRecords);
             var partition = _partitions[KeyPartitioner.Partition(key, _partitions.Length)];
             if (!partition.TryGetValue(key, out var values))
             {

@@ -19,6 +19,8 @@ public static class ReduceRunner
             .Select(key =>
             {
                 context.Cancellation.ThrowIfCancellationRequested();
+                context.Counters.Increment(TaskCounters.ReduceInputGroups);
+                context.Counters.Increment(TaskCounters.OutputRecords);
                 return new KeyValuePair<string, string>(key, app.Reduce(context, key, groups[key]));
             });
         OutputFile.Write(outputPath, lines);

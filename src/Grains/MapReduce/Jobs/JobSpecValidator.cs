@@ -18,6 +18,11 @@ public static partial class JobSpecValidator
             Fail($"Unknown app '{spec.App}'. Known apps: {string.Join(", ", apps.Names)}.");
         }
 
+        if (spec.TaskTimeout is { } timeout && timeout < 2 * options.ProgressPeriod)
+        {
+            Fail($"The task timeout must be at least twice the silos' progress period, {options.ProgressPeriod.TotalSeconds:0.###} s (was {timeout.TotalSeconds:0.###} s).");
+        }
+
         CheckLocal(jobId, spec, options.MaxReduceTasks);
         CheckWritable(spec.OutputDirectory);
     }
@@ -37,6 +42,11 @@ public static partial class JobSpecValidator
         if (spec.ReduceTasks < 1 || spec.ReduceTasks > maxReduceTasks)
         {
             Fail($"The number of reduce tasks must be between 1 and {maxReduceTasks} (was {spec.ReduceTasks}).");
+        }
+
+        if (spec.SplitBytes is { } split && split < 1 << 16)
+        {
+            Fail($"The split size must be at least 64 KiB (was {split} bytes).");
         }
 
         if (spec.TaskTimeout is { } timeout && timeout <= TimeSpan.Zero)

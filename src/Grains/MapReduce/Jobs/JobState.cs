@@ -31,4 +31,7 @@ public sealed class JobState
 
     /// <summary>A failed or cancelled job's committed outputs and its claim on the directory are gone.</summary>
     [Id(10)] public bool Released { get; set; }
+
+    /// <summary>What each map task reads; null for jobs from before splits (one map task per input file).</summary>
+    [Id(11)] public List<InputSplit>? Splits { get; set; }
 }

@@ -35,6 +35,9 @@ internal sealed partial class MapReduceJobGrain
     [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Job {JobId}: could not remove work directory {Directory}")]
     private static partial void LogCleanupFailed(ILogger logger, Exception exception, string jobId, string directory);
 
+    [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "Job {JobId}: backup attempt {Attempt} of straggling {Kind} task {Index}, away from silo {Straggler}")]
+    private static partial void LogBackup(ILogger logger, string jobId, TaskKind kind, int index, int attempt, string straggler);
+
     [LoggerMessage(EventId = 1112, Level = LogLevel.Information, Message = "Job {JobId}: not every running attempt heard of the cancellation ({Reason}); their reports will be ignored")]
     private static partial void LogCancelNotDelivered(ILogger logger, string jobId, string reason);
 

@@ -5,6 +5,7 @@ using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.Grains.MapReduce.Apps;
 using RaftOrleans.Grains.MapReduce.Execution;
+using RaftOrleans.Grains.MapReduce.Placement;
 
 namespace RaftOrleans.Grains.MapReduce.Jobs;
 
@@ -30,6 +31,9 @@ internal sealed partial class MapReduceJobGrain(
     private readonly MapReduceOptions _options = options.Value;
     private IGrainTimer? _checkTimer;
 
+    /// <summary>Progress reports went to the previous activation: every running task gets a full timeout from here.</summary>
+    private DateTimeOffset _activatedAt;
+
     private string JobId => this.GetPrimaryKeyString();
 
     private JobState State => job.State;
@@ -45,6 +49,7 @@ internal sealed partial class MapReduceJobGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _activatedAt = time.GetUtcNow();
         if (IsRunning && !IsOrphaned)
         {
             LogResumed(logger, JobId, State.Phase);
@@ -99,6 +104,8 @@ internal sealed partial class MapReduceJobGrain(
             throw new InvalidJobException($"Output directory '{spec.OutputDirectory}' was just taken by job '{other}'; choose another --output.");
         }
 
+        var splitBytes = spec.SplitBytes ?? _options.SplitBytes;
+        var splits = await Task.Run(() => InputSplitter.Split(spec.Inputs, splitBytes));
         var unsubmitted = job.State;
         job.State = new JobState
         {
@@ -108,7 +115,8 @@ internal sealed partial class MapReduceJobGrain(
             Host = cluster.Value.ClusterId,
             TaskTimeout = spec.TaskTimeout ?? _options.TaskTimeout,
             WorkDirectory = JobLayout.WorkDirectory(spec.OutputDirectory, JobId),
-            Maps = spec.Inputs.Select(_ => new TaskRecord()).ToList(),
+            Splits = [.. splits],
+            Maps = splits.Select(_ => new TaskRecord()).ToList(),
             Reduces = Enumerable.Range(0, spec.ReduceTasks).Select(_ => new TaskRecord()).ToList(),
         };
         Directory.CreateDirectory(State.WorkDirectory);
@@ -131,6 +139,35 @@ internal sealed partial class MapReduceJobGrain(
     }
 
     public Task<JobStatus> GetStatusAsync() => Task.FromResult(GetStatus());
+
+    public Task<IReadOnlyList<TaskView>> GetTasksAsync() =>
+        Task.FromResult<IReadOnlyList<TaskView>>(
+        [
+            .. State.Maps.Select((t, i) => View(TaskKind.Map, i, t)),
+            .. State.Reduces.Select((t, i) => View(TaskKind.Reduce, i, t)),
+        ]);
+
+    private static TaskView View(TaskKind kind, int index, TaskRecord task) => new(
+        kind,
+        index,
+        task.Progress.ToString(),
+        task.Attempts,
+        task.Backups,
+        task.Worker?.ToParsableString(),
+        task.Progress == TaskProgress.InProgress && task.LastProgressAt != default ? task.LastProgressAt : null,
+        task.Counters ?? new Dictionary<string, long>());
+
+    public Task ProgressAsync(TaskKind kind, int index, int attempt)
+    {
+        var tasks = kind == TaskKind.Map ? State.Maps : State.Reduces;
+        if (IsCurrentPhase(kind) && index >= 0 && index < tasks.Count && tasks[index] is { Progress: TaskProgress.InProgress } task
+            && (task.Attempts == attempt || (task.BackupRunning && task.Attempts - 1 == attempt)))
+        {
+            task.LastProgressAt = time.GetUtcNow();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<JobStatus> CancelAsync()
     {
@@ -220,6 +257,10 @@ internal sealed partial class MapReduceJobGrain(
             task.Output = report.Output;
         }
 
+        task.Counters = report.Counters is null ? null : new Dictionary<string, long>(report.Counters, StringComparer.Ordinal);
+        task.Took = time.GetUtcNow() - task.IssuedAt;
+        task.BackupRunning = false;
+
         task.Progress = TaskProgress.Done;
         LogTaskCommitted(logger, JobId, report.Kind, report.Index, report.Attempt);
 
@@ -289,16 +330,65 @@ internal sealed partial class MapReduceJobGrain(
                 continue;
             }
 
+            // Long is fine; silent is not: the timeout runs from the attempt's last sign of progress.
             var workerDead = task.Worker is { } worker && snapshot.GetSiloStatus(worker) is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping;
-            var timedOut = now - task.IssuedAt > State.TaskTimeout;
-            if (workerDead || timedOut)
+            var lastSign = new[] { task.IssuedAt, task.LastProgressAt, _activatedAt }.Max();
+            var silent = now - lastSign > State.TaskTimeout;
+            if (workerDead || silent)
             {
-                LogReissue(logger, JobId, State.Phase == JobPhase.Mapping ? TaskKind.Map : TaskKind.Reduce, i, workerDead ? "worker silo died" : "timed out");
+                LogReissue(logger, JobId, State.Phase == JobPhase.Mapping ? TaskKind.Map : TaskKind.Reduce, i, workerDead ? "worker silo died" : $"no progress for {(now - lastSign).TotalSeconds:0.0} s");
                 task.Progress = TaskProgress.Idle;
+                task.BackupRunning = false;
             }
         }
 
         await DispatchIdleTasksAsync();
+        if (_options.BackupTasks && IsRunning)
+        {
+            var silos = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+            await LaunchBackupsAsync(BackupPolicy.Candidates(tasks, now, silos));
+        }
+    }
+
+    /// <summary>A second attempt of each straggler, on another silo than the first; persisted before it runs, like any attempt.</summary>
+    private async Task LaunchBackupsAsync(IReadOnlyList<int> stragglers)
+    {
+        if (stragglers.Count == 0)
+        {
+            return;
+        }
+
+        var kind = State.Phase == JobPhase.Mapping ? TaskKind.Map : TaskKind.Reduce;
+        var tasks = kind == TaskKind.Map ? State.Maps : State.Reduces;
+        var launches = new List<(int Index, TaskAssignment Assignment, SiloAddress Avoid)>();
+        foreach (var index in stragglers)
+        {
+            var task = tasks[index];
+            var avoid = task.Worker!;
+            task.Attempts++;
+            task.Backups++;
+            task.BackupRunning = true;
+            launches.Add((index, AssignmentFor(kind, index, task.Attempts), avoid));
+            LogBackup(logger, JobId, kind, index, task.Attempts, avoid.ToParsableString());
+        }
+
+        await job.WriteStateAsync();
+        foreach (var (index, assignment, avoid) in launches)
+        {
+            RequestContext.Set(SpreadPlacementDirector.AvoidSiloKey, avoid.ToParsableString());
+            try
+            {
+                var worker = await StartAsync(assignment);
+                if (tasks[index] is { Progress: TaskProgress.InProgress, BackupRunning: true } task && task.Attempts == assignment.Attempt)
+                {
+                    task.Worker = worker;
+                }
+            }
+            finally
+            {
+                RequestContext.Remove(SpreadPlacementDirector.AvoidSiloKey);
+            }
+        }
     }
 
     /// <summary>Hands out a new attempt of every idle task of the current phase; persists before sending.</summary>
@@ -362,10 +452,13 @@ internal sealed partial class MapReduceJobGrain(
     private TaskAssignment AssignmentFor(TaskKind kind, int index, int attempt)
     {
         var spec = State.Spec!;
-        IReadOnlyList<string> inputs = kind == TaskKind.Map
-            ? [spec.Inputs[index]]
-            : State.Maps.Select(m => m.Output!).ToArray();
-        return new TaskAssignment(JobId, kind, index, attempt, spec.App, inputs, spec.ReduceTasks, State.WorkDirectory);
+        if (kind == TaskKind.Map)
+        {
+            var split = State.Splits?[index] ?? new InputSplit(spec.Inputs[index], 0, -1);
+            return new TaskAssignment(JobId, kind, index, attempt, spec.App, [split.Path], spec.ReduceTasks, State.WorkDirectory, split.Offset, split.Length);
+        }
+
+        return new TaskAssignment(JobId, kind, index, attempt, spec.App, State.Maps.Select(m => m.Output!).ToArray(), spec.ReduceTasks, State.WorkDirectory);
     }
 
     private async Task FinishAsync(string? error, JobPhase phase)
@@ -425,6 +518,7 @@ internal sealed partial class MapReduceJobGrain(
 
         var launches = State.Maps.Sum(t => t.Attempts) + State.Reduces.Sum(t => t.Attempts);
         var launched = State.Maps.Count(t => t.Attempts > 0) + State.Reduces.Count(t => t.Attempts > 0);
+        var backups = State.Maps.Sum(t => t.Backups) + State.Reduces.Sum(t => t.Backups);
         IReadOnlyList<string> outputs = State.Phase == JobPhase.Completed
             ? State.Reduces.Select(r => r.Output!).ToArray()
             : [];
@@ -444,14 +538,31 @@ internal sealed partial class MapReduceJobGrain(
             State.Reduces.Count,
             (State.FinishedAt ?? time.GetUtcNow()) - State.SubmittedAt,
             launches,
-            launches - launched,
+            launches - launched - backups,
             outputs,
             error,
             silo.SiloAddress.ToParsableString(),
             State.Spec.App,
             State.Spec.OutputDirectory,
             State.SubmittedAt,
-            IsOrphaned);
+            IsOrphaned,
+            SumCounters(),
+            backups);
+    }
+
+    /// <summary>Counters of committed attempts only: a re-executed task counts once.</summary>
+    private Dictionary<string, long> SumCounters()
+    {
+        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var counters in State.Maps.Concat(State.Reduces).Where(t => t.Progress == TaskProgress.Done).Select(t => t.Counters).OfType<Dictionary<string, long>>())
+        {
+            foreach (var (name, count) in counters)
+            {
+                sums[name] = sums.GetValueOrDefault(name) + count;
+            }
+        }
+
+        return sums;
     }
 
     private void DeleteQuietly(string directory)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.Grains.MapReduce.Apps;
 using RaftOrleans.Grains.MapReduce.Execution;
@@ -7,13 +8,13 @@ using RaftOrleans.Grains.MapReduce.Placement;
 namespace RaftOrleans.Grains.MapReduce.Tasks;
 
 [SpreadPlacement]
-internal sealed class MapTaskGrain(MapReduceAppRegistry apps, ILocalSiloDetails silo, ILogger<MapTaskGrain> logger)
-    : TaskGrain(apps, silo, logger), IMapTaskGrain
+internal sealed class MapTaskGrain(MapReduceAppRegistry apps, ILocalSiloDetails silo, IOptions<MapReduceOptions> options, ILogger<MapTaskGrain> logger)
+    : TaskGrain(apps, silo, options, logger), IMapTaskGrain
 {
     protected override string Execute(IMapReduceApp app, TaskContext context, TaskAssignment assignment)
     {
         var directory = JobLayout.MapAttemptDirectory(assignment.WorkDirectory, assignment.Index, assignment.Attempt);
-        MapRunner.Run(app, context, assignment.Inputs[0], assignment.ReduceTasks, directory);
+        MapRunner.Run(app, context, assignment.Inputs[0], assignment.ReduceTasks, directory, assignment.Offset, assignment.Length);
         return directory;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.Grains.MapReduce.Apps;
 using RaftOrleans.Grains.MapReduce.Execution;
@@ -7,8 +8,8 @@ using RaftOrleans.Grains.MapReduce.Placement;
 namespace RaftOrleans.Grains.MapReduce.Tasks;
 
 [SpreadPlacement]
-internal sealed class ReduceTaskGrain(MapReduceAppRegistry apps, ILocalSiloDetails silo, ILogger<ReduceTaskGrain> logger)
-    : TaskGrain(apps, silo, logger), IReduceTaskGrain
+internal sealed class ReduceTaskGrain(MapReduceAppRegistry apps, ILocalSiloDetails silo, IOptions<MapReduceOptions> options, ILogger<ReduceTaskGrain> logger)
+    : TaskGrain(apps, silo, options, logger), IReduceTaskGrain
 {
     protected override string Execute(IMapReduceApp app, TaskContext context, TaskAssignment assignment)
     {

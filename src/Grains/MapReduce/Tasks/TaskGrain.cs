@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.Grains.MapReduce.Apps;
 
@@ -7,8 +8,10 @@ namespace RaftOrleans.Grains.MapReduce.Tasks;
 /// <summary>
 /// One attempt at one task. <see cref="StartAsync"/> returns at once; the app runs on its own thread,
 /// off the grain's scheduler, and the outcome goes back to the job grain, which decides what counts.
+/// While it runs, a timer tells the job every progress period that the attempt still works, whenever its
+/// counters moved since (input read, records emitted): a stalled attempt goes quiet, a long one does not.
 /// </summary>
-public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDetails silo, ILogger logger) : Grain
+public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDetails silo, IOptions<MapReduceOptions> options, ILogger logger) : Grain
 {
     private readonly CancellationTokenSource _cancel = new();
     private Task? _work;
@@ -40,6 +43,21 @@ public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDet
         {
             Cancellation = _cancel.Token,
         };
+        var job = GrainFactory.GetGrain<IMapReduceJobGrain>(assignment.JobId);
+        var reported = 0L;
+        using var progress = this.RegisterGrainTimer(
+            () =>
+            {
+                var changes = context.Counters.Changes;
+                if (changes != reported)
+                {
+                    reported = changes;
+                    _ = job.ProgressAsync(assignment.Kind, assignment.Index, assignment.Attempt);
+                }
+
+                return Task.CompletedTask;
+            },
+            new GrainTimerCreationOptions(options.Value.ProgressPeriod, options.Value.ProgressPeriod) { Interleave = true });
         string output = string.Empty;
         string? error = null;
         try
@@ -67,8 +85,8 @@ public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDet
 
         // A report that fails because the job's silo just died succeeds once the job is activated again
         // elsewhere: retry a few times rather than leave the task to the timeout.
-        var job = GrainFactory.GetGrain<IMapReduceJobGrain>(assignment.JobId);
-        var report = new TaskReport(assignment.Kind, assignment.Index, assignment.Attempt, output, error);
+        progress.Dispose();
+        var report = new TaskReport(assignment.Kind, assignment.Index, assignment.Attempt, output, error, context.Counters.Snapshot());
         for (var delay = TimeSpan.FromMilliseconds(100); ; delay *= 2)
         {
             try
