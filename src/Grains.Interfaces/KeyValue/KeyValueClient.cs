@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.KeyValue;
 
@@ -13,7 +14,8 @@ namespace RaftOrleans.Grains.Interfaces.KeyValue;
 /// gateway, so after an attempt that timed out or failed, the clerk avoids that key for a while and tries the same
 /// peer through another one, briefly. A paused gateway silo then costs an attempt, not every request to the peers it
 /// would carry. A peer that did not answer through two gateways is not followed as a leader hint for a while, since
-/// the peers that name it may not have noticed yet that it is gone.
+/// the peers that name it may not have noticed yet that it is gone. The clerks of a process share the peer that last
+/// answered any of them, so after a leader change one clerk's discovery saves the others their timeouts.
 /// </para>
 /// </summary>
 public sealed class KeyValueClient
@@ -44,6 +46,13 @@ public sealed class KeyValueClient
 
     private readonly long[] _suspectUntil;
     private readonly long[] _relayAvoidedUntil = new long[Relays];
+    /// <summary>
+    /// The peer that last answered a request of any clerk of this process, per group and peer list: once one clerk
+    /// has found a new leader, the others try it first instead of each finding it by timeouts of their own.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, int> SharedLeader = new(StringComparer.Ordinal);
+
+    private readonly string _sharedKey;
     private long _sequence;
     private int _leaderGuess;
     private int _relay = Random.Shared.Next(Relays);
@@ -62,6 +71,8 @@ public sealed class KeyValueClient
         _limits = limits ?? new KvLimits();
         _attemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(1);
         _suspectUntil = new long[peers.Count];
+        _sharedKey = $"{group}\n{string.Join(',', peers)}";
+        _leaderGuess = SharedLeader.GetValueOrDefault(_sharedKey);
     }
 
     public Guid ClientId { get; } = Guid.NewGuid();
@@ -159,7 +170,10 @@ public sealed class KeyValueClient
                 var peerKey = RaftGroupConfig.PeerKey(_group, _peers[target]);
                 var started = Environment.TickCount64;
                 var answer = read ? relay.QueryAsync(peerKey, command) : relay.ExecuteAsync(peerKey, command);
-                var reply = KvReply.Decode(await answer.WaitAsync(AttemptTimeout(), cancellationToken));
+                // The retry through another gateway gets half the time: if the peer itself is gone, the next one is tried sooner.
+                var timeout = afterTimeout ? TimeSpan.FromTicks(Math.Max(MinAttemptTimeout.Ticks, AttemptTimeout().Ticks / 2)) : AttemptTimeout();
+                var reply = KvReply.Decode(await answer.WaitAsync(timeout, cancellationToken));
+                SharedLeader[_sharedKey] = target;
                 if (!afterTimeout)
                 {
                     // Only attempts answered at the first try: a retry's answer may belong to the earlier attempt (Karn).
@@ -176,8 +190,15 @@ public sealed class KeyValueClient
             }
             catch (Exception exception) when (exception is TimeoutException or OrleansException && !afterTimeout)
             {
-                // The peer, or the gateway the relay sits behind, did not answer.
+                // The peer, or the gateway the relay sits behind, did not answer. If another clerk has since heard
+                // from another peer, that one is tried first; otherwise the same peer through another gateway.
                 AvoidRelay();
+                if (SharedLeader.TryGetValue(_sharedKey, out var other) && other != target && !IsSuspect(other))
+                {
+                    _leaderGuess = other;
+                    continue;
+                }
+
                 afterTimeout = true;
                 continue;
             }
@@ -191,7 +212,7 @@ public sealed class KeyValueClient
                 }
 
                 afterTimeout = false;
-                _leaderGuess = NextPeer(target);
+                _leaderGuess = SharedLeader.TryGetValue(_sharedKey, out var shared) && shared != target && !IsSuspect(shared) ? shared : NextPeer(target);
             }
 
             await Task.Delay(backoff, cancellationToken);
