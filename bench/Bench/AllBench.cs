@@ -24,7 +24,7 @@ internal static class AllBench
         {
             Console.WriteLine("# Benchmark results");
             Console.WriteLine();
-            Console.WriteLine($"Reproduce: `{Command}` (from the repository root; about 12 minutes; it overwrites this file).");
+            Console.WriteLine($"Reproduce: `{Command}` (from the repository root; about 16 minutes; it overwrites this file).");
             Console.WriteLine();
             Console.WriteLine($"Machine: {Machine()}. Run started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
             Console.WriteLine();

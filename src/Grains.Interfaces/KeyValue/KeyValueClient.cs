@@ -50,7 +50,7 @@ public sealed class KeyValueClient
     /// The peer that last answered a request of any clerk of this process, per group and peer list: once one clerk
     /// has found a new leader, the others try it first instead of each finding it by timeouts of their own.
     /// </summary>
-    private static readonly ConcurrentDictionary<string, int> SharedLeader = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, (int Peer, long At)> SharedLeader = new(StringComparer.Ordinal);
 
     private readonly string _sharedKey;
     private long _sequence;
@@ -72,7 +72,7 @@ public sealed class KeyValueClient
         _attemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(1);
         _suspectUntil = new long[peers.Count];
         _sharedKey = $"{group}\n{string.Join(',', peers)}";
-        _leaderGuess = SharedLeader.GetValueOrDefault(_sharedKey);
+        _leaderGuess = SharedLeader.GetValueOrDefault(_sharedKey).Peer;
     }
 
     public Guid ClientId { get; } = Guid.NewGuid();
@@ -163,17 +163,17 @@ public sealed class KeyValueClient
             cancellationToken.ThrowIfCancellationRequested();
             var target = _leaderGuess;
             var relay = _grains.GetGrain<IRaftRouterGrain>(_relay);
+            var started = Environment.TickCount64;
             try
             {
                 // Right after a timeout the same peer is tried through another gateway: if it answers, the gateway
                 // was the problem; if not, the peer is given up on.
                 var peerKey = RaftGroupConfig.PeerKey(_group, _peers[target]);
-                var started = Environment.TickCount64;
                 var answer = read ? relay.QueryAsync(peerKey, command) : relay.ExecuteAsync(peerKey, command);
                 // The retry through another gateway gets half the time: if the peer itself is gone, the next one is tried sooner.
                 var timeout = afterTimeout ? TimeSpan.FromTicks(Math.Max(MinAttemptTimeout.Ticks, AttemptTimeout().Ticks / 2)) : AttemptTimeout();
                 var reply = KvReply.Decode(await answer.WaitAsync(timeout, cancellationToken));
-                SharedLeader[_sharedKey] = target;
+                SharedLeader[_sharedKey] = (target, Environment.TickCount64);
                 if (!afterTimeout)
                 {
                     // Only attempts answered at the first try: a retry's answer may belong to the earlier attempt (Karn).
@@ -193,7 +193,7 @@ public sealed class KeyValueClient
                 // The peer, or the gateway the relay sits behind, did not answer. If another clerk has since heard
                 // from another peer, that one is tried first; otherwise the same peer through another gateway.
                 AvoidRelay();
-                if (SharedLeader.TryGetValue(_sharedKey, out var other) && other != target && !IsSuspect(other))
+                if (AnsweredSince(started) is { } other && other != target && !IsSuspect(other))
                 {
                     _leaderGuess = other;
                     continue;
@@ -212,13 +212,17 @@ public sealed class KeyValueClient
                 }
 
                 afterTimeout = false;
-                _leaderGuess = SharedLeader.TryGetValue(_sharedKey, out var shared) && shared != target && !IsSuspect(shared) ? shared : NextPeer(target);
+                _leaderGuess = AnsweredSince(started) is { } shared && shared != target && !IsSuspect(shared) ? shared : NextPeer(target);
             }
 
             await Task.Delay(backoff, cancellationToken);
             backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 50));
         }
     }
+
+    /// <summary>The peer that answered a clerk of this process after <paramref name="since"/>: news, not the stale guess every clerk began with.</summary>
+    private int? AnsweredSince(long since) =>
+        SharedLeader.TryGetValue(_sharedKey, out var answered) && answered.At > since ? answered.Peer : null;
 
     private TimeSpan AttemptTimeout() => _roundTripMs < 0
         ? _attemptTimeout
