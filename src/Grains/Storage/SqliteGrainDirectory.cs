@@ -108,11 +108,7 @@ public sealed class SqliteGrainDirectory : IGrainDirectory, ILifecycleParticipan
         Task.Run(
             () =>
             {
-                var directory = Path.GetDirectoryName(new SqliteConnectionStringBuilder(_connectionString).DataSource);
-                if (!string.IsNullOrEmpty(directory))
-                {
-                    Directory.CreateDirectory(directory);
-                }
+                SqliteFiles.CreateDirectoryFor(_connectionString);
 
                 using var connection = Open();
                 using var command = connection.CreateCommand();

@@ -106,11 +106,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
         Task.Run(
             () =>
             {
-                var directory = Path.GetDirectoryName(new SqliteConnectionStringBuilder(_connectionString).DataSource);
-                if (!string.IsNullOrEmpty(directory))
-                {
-                    Directory.CreateDirectory(directory);
-                }
+                SqliteFiles.CreateDirectoryFor(_connectionString);
 
                 using var connection = Open();
                 using var command = connection.CreateCommand();

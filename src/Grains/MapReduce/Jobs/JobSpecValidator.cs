@@ -10,8 +10,9 @@ namespace RaftOrleans.Grains.MapReduce.Jobs;
 public static partial class JobSpecValidator
 {
     /// <summary>All checks, on the coordinator.</summary>
+    /// <param name="isRunning">Whether another job is still running: its output directory is never taken.</param>
     /// <exception cref="InvalidJobException">The first problem found, in words a user can act on.</exception>
-    internal static void Validate(string jobId, JobSpec spec, MapReduceAppRegistry apps, MapReduceOptions options)
+    internal static void Validate(string jobId, JobSpec spec, MapReduceAppRegistry apps, MapReduceOptions options, Func<string, bool> isRunning)
     {
         if (!apps.TryGet(spec.App, out _))
         {
@@ -23,7 +24,7 @@ public static partial class JobSpecValidator
             Fail($"The task timeout must be at least twice the silos' progress period, {options.ProgressPeriod.TotalSeconds:0.###} s (was {timeout.TotalSeconds:0.###} s).");
         }
 
-        CheckLocal(jobId, spec, options.MaxReduceTasks);
+        CheckLocal(jobId, spec, options.MaxReduceTasks, isRunning);
         CheckWritable(spec.OutputDirectory);
     }
 
@@ -32,7 +33,8 @@ public static partial class JobSpecValidator
     /// it connects (or starts an embedded silo): the id, the numbers, the inputs, the output directory's owner.
     /// </summary>
     /// <exception cref="InvalidJobException">The first problem found.</exception>
-    public static void CheckLocal(string jobId, JobSpec spec, int maxReduceTasks)
+    /// <param name="isRunning">Whether another job is still running; null when the caller cannot ask (a client).</param>
+    public static void CheckLocal(string jobId, JobSpec spec, int maxReduceTasks, Func<string, bool>? isRunning = null)
     {
         if (!JobIdPattern().IsMatch(jobId))
         {
@@ -69,7 +71,7 @@ public static partial class JobSpecValidator
             Fail($"Output directory '{spec.OutputDirectory}' must be an absolute path.");
         }
 
-        if (OutputDirectoryClaim.Check(jobId, spec, isRunning: null) is { } refused)
+        if (OutputDirectoryClaim.Check(jobId, spec, isRunning) is { } refused)
         {
             Fail(refused);
         }

@@ -91,13 +91,10 @@ internal sealed partial class MapReduceJobGrain(
             return GetStatus();
         }
 
-        JobSpecValidator.Validate(JobId, spec, apps, _options);
-        var owner = OutputDirectoryClaim.OwnerOf(spec.OutputDirectory);
+        // Whether the directory's owner still runs needs a call; the validator then checks everything at once.
+        var owner = Path.IsPathFullyQualified(spec.OutputDirectory) ? OutputDirectoryClaim.OwnerOf(spec.OutputDirectory) : null;
         var ownerRunning = owner is not null && owner != JobId && await IsJobRunningAsync(owner);
-        if (OutputDirectoryClaim.Check(JobId, spec, _ => ownerRunning) is { } refused)
-        {
-            throw new InvalidJobException(refused);
-        }
+        JobSpecValidator.Validate(JobId, spec, apps, _options, _ => ownerRunning);
 
         if (OutputDirectoryClaim.Claim(JobId, spec.OutputDirectory, replace: spec.Overwrite) is { } other)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using RaftOrleans.Grains.Storage;
 using SQLitePCL;
 
 namespace RaftOrleans.Grains.Raft.Storage.Sqlite;
@@ -66,8 +67,9 @@ internal static class SqliteRaftSchema
             return;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        using (var connection = Open(ConnectionString(full, pooled: false), busyTimeout))
+        var connectionString = ConnectionString(full, pooled: false);
+        SqliteFiles.CreateDirectoryFor(connectionString);
+        using (var connection = Open(connectionString, busyTimeout))
         using (var command = connection.CreateCommand())
         {
             command.CommandText = Create;
