@@ -6,8 +6,7 @@ using RaftOrleans.TestSupport;
 namespace RaftOrleans.Grains.Tests.MapReduce;
 
 /// <summary>Backup tasks (the paper's §3.6): one slow silo does not hold a job up for its stragglers' time.</summary>
-[Collection(MapReduceCollection.Name)]
-public sealed class BackupTaskTests(MapReduceClusterFixture fixture)
+public sealed class BackupTaskTests(BackupTaskTests.BackupClusterFixture fixture) : IClassFixture<BackupTaskTests.BackupClusterFixture>
 {
     [Fact]
     public async Task ASlowSilo_StragglersGetBackups_AndTheJobFinishesInAboutTheNormalTime()
@@ -28,5 +27,10 @@ public sealed class BackupTaskTests(MapReduceClusterFixture fixture)
         {
             StragglerApp.SlowSilo = null;
         }
+    }
+
+    public sealed class BackupClusterFixture : MapReduceClusterFixture
+    {
+        protected override bool BackupTasks => true;
     }
 }

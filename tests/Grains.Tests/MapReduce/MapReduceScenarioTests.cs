@@ -90,8 +90,7 @@ public sealed class MapReduceScenarioTests(MapReduceClusterFixture fixture)
             }
         }, deadline.Token);
 
-        // The moment the job says it is done, the output is final, and no app call may still be running but those
-        // of attempts that lost to a backup (the two slow reduces may get one; a losing attempt commits nothing).
+        // The moment the job says it is done, no app call may still be running and the output is final.
         var activeAtCompletion = EarlyExitApp.Activity.Active;
         var atCompletion = JobOutput.MergedLines(output);
         await EarlyExitApp.Activity.WhenIdle.WaitAsync(deadline.Token);
@@ -99,7 +98,7 @@ public sealed class MapReduceScenarioTests(MapReduceClusterFixture fixture)
 
         Assert.Equal(JobPhase.Completed, done.Phase);
         Assert.True(sawRunningWithoutOutputs, "never observed the job reducing");
-        Assert.True(activeAtCompletion <= done.BackupLaunches, $"{activeAtCompletion} app calls still ran at completion, {done.BackupLaunches} backups");
+        Assert.Equal(0, activeAtCompletion);
         Assert.Equal(JobOutput.SequentialLines(new EarlyExitApp(), Inputs), atCompletion);
         Assert.Equal(atCompletion, afterQuiet);
     }

@@ -13,7 +13,8 @@ namespace RaftOrleans.Grains.Tests.MapReduce;
 
 /// <summary>
 /// Every test silo: durable SQLite storage shared by all silos of the cluster (it survives a silo kill,
-/// as a lab persister does) behind a fault switch, the MapReduce grains, and the lab's test apps.
+/// as a lab persister does) behind a fault switch, the MapReduce grains, and the lab's test apps. Backup tasks are
+/// off unless a fixture turns them on: the lab's scenarios expect each map to run once in a healthy job.
 /// </summary>
 public sealed class MapReduceSiloConfigurator : ISiloConfigurator
 {
@@ -21,6 +22,7 @@ public sealed class MapReduceSiloConfigurator : ISiloConfigurator
     public const string ScratchKey = "MapReduceTests:Scratch";
     public const string TaskTimeoutKey = "MapReduceTests:TaskTimeoutMs";
     public const string MaxStallKey = "MapReduceTests:MaxStallMs";
+    public const string BackupTasksKey = "MapReduceTests:BackupTasks";
 
     public void Configure(ISiloBuilder siloBuilder)
     {
@@ -29,10 +31,15 @@ public sealed class MapReduceSiloConfigurator : ISiloConfigurator
         var database = configuration[DatabaseKey] ?? throw new InvalidOperationException($"{DatabaseKey} is not set.");
         var timeout = TimeSpan.FromMilliseconds(configuration.GetValue(TaskTimeoutKey, 10_000));
         var maxStall = TimeSpan.FromMilliseconds(configuration.GetValue(MaxStallKey, 0));
+        var backups = configuration.GetValue(BackupTasksKey, false);
 
         siloBuilder
             .AddSqliteGrainStorage(StorageNames.MapReduce, options => options.DatabasePath = database)
-            .AddMapReduce(options => options.TaskTimeout = timeout)
+            .AddMapReduce(options =>
+            {
+                options.TaskTimeout = timeout;
+                options.BackupTasks = backups;
+            })
             .AddMapReduceApp(MapTimingApp.AppName, new MapTimingApp(scratch))
             .AddMapReduceApp(ReduceTimingApp.AppName, new ReduceTimingApp(scratch))
             .AddMapReduceApp(JobCountApp.AppName, new JobCountApp(scratch))
