@@ -2,7 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime.GrainDirectory;
 using RaftOrleans.Grains.Raft;
+using RaftOrleans.Grains.Raft.Addressing;
 using RaftOrleans.Grains.Raft.Diagnostics;
 using RaftOrleans.Grains.Raft.Placement;
 using RaftOrleans.Grains.Raft.StateMachines;
@@ -25,6 +28,12 @@ public static class RaftSiloBuilderExtensions
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RaftOptions>, RaftOptionsValidator>());
         builder.Services.TryAddSingleton<RaftStateMachineRegistry>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        // Orleans takes the external directories' cache from the container when one is registered.
+        builder.Services.TryAddSingleton<IGrainDirectoryCache>(services => new ExpiringAddressCache(
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IOptions<RaftOptions>>().Value.AddressCacheTtl,
+            services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.CacheSize));
         builder.AddPlacementDirector<RaftPeerPlacement, RaftPeerPlacementDirector>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RaftMetricsLog>());
         return builder;

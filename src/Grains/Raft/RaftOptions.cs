@@ -37,6 +37,13 @@ public sealed class RaftOptions
     /// </summary>
     public TimeSpan RebalancePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a silo trusts its cached address of a peer before reading the grain directory again
+    /// (<see cref="Addressing.ExpiringAddressCache"/>). Below the election timeout, so a peer that moved away from a
+    /// silo that then stalled is found again before its group would need a second election.
+    /// </summary>
+    public TimeSpan AddressCacheTtl { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The state machine is snapshotted and the log compacted after this many applied entries; 0 never.</summary>
     public int SnapshotEveryEntries { get; set; } = 10_000;
 

@@ -17,6 +17,11 @@ internal sealed class RaftOptionsValidator : IValidateOptions<RaftOptions>
             errors.Add($"{nameof(RaftOptions.OwnershipCheckPeriod)} must be positive.");
         }
 
+        if (options.AddressCacheTtl <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(RaftOptions.AddressCacheTtl)} must be positive.");
+        }
+
         if (options.RebalancePeriod < TimeSpan.Zero)
         {
             errors.Add($"{nameof(RaftOptions.RebalancePeriod)} must be zero (never) or positive.");
