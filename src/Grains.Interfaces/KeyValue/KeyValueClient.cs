@@ -11,11 +11,14 @@ namespace RaftOrleans.Grains.Interfaces.KeyValue;
 /// linearizable. One request at a time per client: concurrent calls on one instance wait their turn.
 /// <para>
 /// Requests go through a relay (<see cref="IRaftRouterGrain"/>): the client sends each relay key through one
-/// gateway, so after an attempt that timed out or failed, the clerk avoids that key for a while and tries the same
-/// peer through another one, briefly. A paused gateway silo then costs an attempt, not every request to the peers it
-/// would carry. A peer that did not answer through two gateways is not followed as a leader hint for a while, since
-/// the peers that name it may not have noticed yet that it is gone. The clerks of a process share the peer that last
-/// answered any of them, so after a leader change one clerk's discovery saves the others their timeouts.
+/// gateway, so a relay that timed out is avoided for a while and a paused gateway silo costs an attempt, not every
+/// request to the peers it would carry. A request goes first to the peer that last answered any clerk of this
+/// process (so after a leader change one clerk's discovery saves the others their timeouts), following its hints.
+/// An attempt that outlasts its timeout while its peer goes on answering the other clerks is waited for, not sent
+/// again: under load the peer is busy, not gone, and a resend would only lengthen its queue. When the peer is
+/// silent, or no peer asked knows a leader, the request goes to every peer at once, each through its own relay,
+/// until one answers as leader: a new leader is found as soon as it is elected, whichever peers or gateways are
+/// silent.
 /// </para>
 /// </summary>
 public sealed class KeyValueClient
@@ -37,14 +40,10 @@ public sealed class KeyValueClient
     /// <summary>The shortest attempt timeout: well above a healthy round trip, well below an election timeout.</summary>
     private static readonly TimeSpan MinAttemptTimeout = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>How long a peer that did not answer through two gateways is not taken as a leader hint.</summary>
-    private static readonly TimeSpan SuspectFor = TimeSpan.FromSeconds(2);
-
     /// <summary>Smoothed round trip of answered attempts and its mean deviation, in ms (negative: none yet).</summary>
     private double _roundTripMs = -1;
     private double _roundTripDeviationMs;
 
-    private readonly long[] _suspectUntil;
     private readonly long[] _relayAvoidedUntil = new long[Relays];
     /// <summary>
     /// The peer that last answered a request of any clerk of this process, per group and peer list: once one clerk
@@ -70,7 +69,6 @@ public sealed class KeyValueClient
         _peers = peers;
         _limits = limits ?? new KvLimits();
         _attemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(1);
-        _suspectUntil = new long[peers.Count];
         _sharedKey = $"{group}\n{string.Join(',', peers)}";
         _leaderGuess = SharedLeader.GetValueOrDefault(_sharedKey).Peer;
     }
@@ -153,76 +151,157 @@ public sealed class KeyValueClient
         }
     }
 
-    /// <summary>Sends one request until the leader answers it: through relays, following hints, around silent peers and gateways.</summary>
+    /// <summary>
+    /// Sends one request until the leader answers it. First to the peer that last answered a clerk of this process,
+    /// following its leader hints; when that peer does not answer, or no peer asked knows a leader, to every peer at
+    /// once (<see cref="AskEveryPeerAsync"/>).
+    /// </summary>
     private async Task<KvReply> SendAsync(bool read, byte[] command, CancellationToken cancellationToken)
     {
+        if (SharedLeader.TryGetValue(_sharedKey, out var shared))
+        {
+            _leaderGuess = shared.Peer;
+        }
+
+        for (var hop = 0; hop < _peers.Count; hop++)
+        {
+            var target = _leaderGuess;
+            var (reply, hint) = await AttemptAsync(target, _relay, read, command, firstSend: true, cancellationToken);
+            if (reply is not null)
+            {
+                return Checked(reply);
+            }
+
+            if (hint is not { } next || next == target)
+            {
+                break;
+            }
+
+            _leaderGuess = next;
+        }
+
+        return Checked(await AskEveryPeerAsync(read, command, cancellationToken));
+    }
+
+    /// <summary>
+    /// Asks every peer at once, each through a relay of its own, and asks again as answers come in: a hint at once, a
+    /// peer without a leader after a short back-off, a peer that did not answer through another relay. Whichever peer
+    /// is or becomes leader answers, while a silent peer or gateway holds up only its own attempt. Safe: only a leader
+    /// executes a command, and its sequence number makes it take effect once.
+    /// </summary>
+    private async Task<KvReply> AskEveryPeerAsync(bool read, byte[] command, CancellationToken cancellationToken)
+    {
+        var attempts = new Dictionary<Task<(KvReply? Reply, int? Hint)>, int>();
+        var askedAt = new long?[_peers.Count];
         var backoff = TimeSpan.FromMilliseconds(10);
-        var afterTimeout = false;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var target = _leaderGuess;
-            var relay = _grains.GetGrain<IRaftRouterGrain>(_relay);
-            var started = Environment.TickCount64;
-            try
+            for (var peer = 0; peer < _peers.Count; peer++)
             {
-                // Right after a timeout the same peer is tried through another gateway: if it answers, the gateway
-                // was the problem; if not, the peer is given up on.
-                var peerKey = RaftGroupConfig.PeerKey(_group, _peers[target]);
-                var answer = read ? relay.QueryAsync(peerKey, command) : relay.ExecuteAsync(peerKey, command);
-                // The retry through another gateway gets half the time: if the peer itself is gone, the next one is tried sooner.
-                var timeout = afterTimeout ? TimeSpan.FromTicks(Math.Max(MinAttemptTimeout.Ticks, AttemptTimeout().Ticks / 2)) : AttemptTimeout();
-                var reply = KvReply.Decode(await answer.WaitAsync(timeout, cancellationToken));
-                SharedLeader[_sharedKey] = (target, Environment.TickCount64);
-                if (!afterTimeout)
+                if (!attempts.ContainsValue(peer) && (askedAt[peer] is not { } at || Environment.TickCount64 - at >= backoff.TotalMilliseconds))
                 {
-                    // Only attempts answered at the first try: a retry's answer may belong to the earlier attempt (Karn).
-                    ObserveRoundTrip(Environment.TickCount64 - started);
+                    Ask(peer);
                 }
-
-                return reply.Error is null ? reply : throw new KvRequestException(reply.Error);
             }
-            catch (NotLeaderException notLeader) when (notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index && index != target && !IsSuspect(index))
+
+            var pause = Task.Delay(backoff, cancellationToken);
+            var finished = await Task.WhenAny(attempts.Keys.Append<Task>(pause));
+            if (finished == pause)
             {
-                _leaderGuess = index;
-                afterTimeout = false;
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 50));
                 continue;
             }
-            catch (Exception exception) when (exception is TimeoutException or OrleansException && !afterTimeout)
-            {
-                // The peer, or the gateway the relay sits behind, did not answer. If another clerk has since heard
-                // from another peer, that one is tried first; otherwise the same peer through another gateway.
-                AvoidRelay();
-                if (AnsweredSince(started) is { } other && other != target && !IsSuspect(other))
-                {
-                    _leaderGuess = other;
-                    continue;
-                }
 
-                afterTimeout = true;
-                continue;
-            }
-            catch (Exception exception) when (exception is NotLeaderException or LeadershipLostException or TimeoutException or OrleansException)
+            var attempt = (Task<(KvReply? Reply, int? Hint)>)finished;
+            var answered = attempts[attempt];
+            attempts.Remove(attempt);
+            var (reply, hint) = await attempt;
+            if (reply is not null)
             {
-                // No leader known there, leadership changed under the request, or the peer did not answer through
-                // two gateways: try the next peer; the sequence number makes the retry safe.
-                if (afterTimeout)
-                {
-                    _suspectUntil[target] = Environment.TickCount64 + (long)SuspectFor.TotalMilliseconds;
-                }
-
-                afterTimeout = false;
-                _leaderGuess = AnsweredSince(started) is { } shared && shared != target && !IsSuspect(shared) ? shared : NextPeer(target);
+                _leaderGuess = answered;
+                return reply;
             }
 
-            await Task.Delay(backoff, cancellationToken);
-            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 50));
+            if (hint is { } leader && !attempts.ContainsValue(leader))
+            {
+                Ask(leader);
+            }
+        }
+
+        void Ask(int peer)
+        {
+            attempts.Add(AttemptAsync(peer, UsableRelay(), read, command, firstSend: false, cancellationToken), peer);
+            askedAt[peer] = Environment.TickCount64;
         }
     }
 
-    /// <summary>The peer that answered a clerk of this process after <paramref name="since"/>: news, not the stale guess every clerk began with.</summary>
-    private int? AnsweredSince(long since) =>
-        SharedLeader.TryGetValue(_sharedKey, out var answered) && answered.At > since ? answered.Peer : null;
+    /// <summary>
+    /// One attempt at <paramref name="target"/> through relay <paramref name="relayKey"/>: the reply, or the leader
+    /// the peer named (null if none, or if it did not answer in time; the relay is then avoided for a while).
+    /// </summary>
+    /// <param name="firstSend">The command was not sent before: its round trip is a fair sample (Karn), and the attempt may wait past its timeout while the peer answers other clerks.</param>
+    private async Task<(KvReply? Reply, int? Hint)> AttemptAsync(int target, int relayKey, bool read, byte[] command, bool firstSend, CancellationToken cancellationToken)
+    {
+        var started = Environment.TickCount64;
+        try
+        {
+            var relay = _grains.GetGrain<IRaftRouterGrain>(relayKey);
+            var peerKey = RaftGroupConfig.PeerKey(_group, _peers[target]);
+            var answer = read ? relay.QueryAsync(peerKey, command) : relay.ExecuteAsync(peerKey, command);
+            var bytes = firstSend
+                ? await AwaitAnswerAsync(answer, target, started, AttemptTimeout(), cancellationToken)
+                : await answer.WaitAsync(AttemptTimeout(), cancellationToken);
+            SharedLeader[_sharedKey] = (target, Environment.TickCount64);
+            if (firstSend)
+            {
+                ObserveRoundTrip(Environment.TickCount64 - started);
+            }
+
+            return (KvReply.Decode(bytes), null);
+        }
+        catch (NotLeaderException notLeader)
+        {
+            return (null, notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index ? index : null);
+        }
+        catch (LeadershipLostException)
+        {
+            return (null, null);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OrleansException)
+        {
+            AvoidRelay(relayKey);
+            return (null, null);
+        }
+    }
+
+    private static KvReply Checked(KvReply reply) => reply.Error is null ? reply : throw new KvRequestException(reply.Error);
+
+    /// <summary>
+    /// An attempt's answer within its timeout, or later while the peer goes on answering other clerks of this process
+    /// (it is alive and busy: a resend would only add to its queue and its log), up to the longest attempt timeout.
+    /// </summary>
+    private async Task<byte[]> AwaitAnswerAsync(Task<byte[]> answer, int target, long started, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await answer.WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException) when (AnsweredBy(target, started))
+        {
+            var left = _attemptTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
+            if (left <= TimeSpan.Zero)
+            {
+                throw;
+            }
+
+            return await answer.WaitAsync(left, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether <paramref name="peer"/> answered a clerk of this process after <paramref name="since"/>.</summary>
+    private bool AnsweredBy(int peer, long since) =>
+        SharedLeader.TryGetValue(_sharedKey, out var answered) && answered.Peer == peer && answered.At > since;
 
     private TimeSpan AttemptTimeout() => _roundTripMs < 0
         ? _attemptTimeout
@@ -241,30 +320,31 @@ public sealed class KeyValueClient
         _roundTripMs = (0.875 * _roundTripMs) + (0.125 * milliseconds);
     }
 
-    /// <summary>The peer after <paramref name="peer"/> in turn that has not just failed to answer (any, if all have).</summary>
-    private int NextPeer(int peer)
+    /// <summary>A relay that did not answer may sit behind a gateway that does not: others are used for a while.</summary>
+    private void AvoidRelay(int relay)
     {
-        for (var step = 1; step <= _peers.Count; step++)
+        lock (_relayAvoidedUntil)
         {
-            var next = (peer + step) % _peers.Count;
-            if (!IsSuspect(next))
-            {
-                return next;
-            }
+            _relayAvoidedUntil[relay] = Environment.TickCount64 + (long)RelayQuarantine.TotalMilliseconds;
         }
 
-        return (peer + 1) % _peers.Count;
+        if (relay == _relay)
+        {
+            _relay = UsableRelay();
+        }
     }
 
-    private bool IsSuspect(int peer) => Environment.TickCount64 < _suspectUntil[peer];
-
-    /// <summary>The relay in use may sit behind a gateway that does not answer: take another one for a while.</summary>
-    private void AvoidRelay()
+    /// <summary>A relay chosen at random among those not avoided (any, if all are).</summary>
+    private int UsableRelay()
     {
         var now = Environment.TickCount64;
-        _relayAvoidedUntil[_relay] = now + (long)RelayQuarantine.TotalMilliseconds;
-        var usable = Enumerable.Range(0, Relays).Where(r => _relayAvoidedUntil[r] <= now).ToArray();
-        _relay = usable.Length > 0 ? usable[Random.Shared.Next(usable.Length)] : Random.Shared.Next(Relays);
+        int[] usable;
+        lock (_relayAvoidedUntil)
+        {
+            usable = [.. Enumerable.Range(0, Relays).Where(r => _relayAvoidedUntil[r] <= now)];
+        }
+
+        return usable.Length > 0 ? usable[Random.Shared.Next(usable.Length)] : Random.Shared.Next(Relays);
     }
 
     private int IndexOf(string peer)
