@@ -13,7 +13,7 @@ namespace RaftOrleans.Grains.Tests.Raft;
 /// <summary>
 /// Every Raft test silo: Raft peers on SQLite storage shared by the whole cluster (it survives a silo
 /// kill, like the lab's persister) behind a fault switch, the recording state machine, and the lab network on
-/// peer calls.
+/// peer calls, and a count of the client requests grains send to each peer.
 /// </summary>
 public sealed class RaftSiloConfigurator : ISiloConfigurator
 {
@@ -37,6 +37,7 @@ public sealed class RaftSiloConfigurator : ISiloConfigurator
             })
             .AddRaftStateMachine(RecordingStateMachine.Name, peer => new RecordingStateMachine(peer))
             .AddKeyValueStore(options => options.MaxValueLength = KeyValueServiceTests.MaxValueLength)
-            .AddOutgoingGrainCallFilter<RaftNetworkFilter>();
+            .AddOutgoingGrainCallFilter<RaftNetworkFilter>()
+            .AddOutgoingGrainCallFilter<PeerCallCounter>();
     }
 }
