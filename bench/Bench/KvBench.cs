@@ -187,14 +187,15 @@ internal static class KvBench
     }
 
     /// <summary>What the silos' Raft metrics counted during one of the project's cells (warm-up included), summed over the silos.</summary>
-    private sealed record Stats(string Storage, string Op, int Clients, double Proposals, double Reads, double Saves, double EntriesSaved, double Transactions, double LockWaits, double CommitMs, double Elections)
+    private sealed record Stats(string Storage, string Op, int Clients, double Proposals, double Reads, double Saves, double EntriesSaved, double Transactions, double LockWaits, double CommitMs, double Elections, double Snapshots, double SnapshotMs, double SnapshotBytes)
     {
         public static Stats Of(string storage, string op, int clients, Dictionary<string, double> before, Dictionary<string, double> after)
         {
             double D(string name) => after.GetValueOrDefault(name) - before.GetValueOrDefault(name);
             var commits = D("raft.commit.duration.count");
             return new Stats(storage, op, clients, D("raft.proposals"), D("raft.reads"), D("raft.storage.save.entries.count"), D("raft.storage.save.entries.sum"),
-                D("raft.storage.transactions"), D("raft.storage.lock_waits"), commits == 0 ? double.NaN : D("raft.commit.duration.sum") / commits, D("raft.elections"));
+                D("raft.storage.transactions"), D("raft.storage.lock_waits"), commits == 0 ? double.NaN : D("raft.commit.duration.sum") / commits, D("raft.elections"),
+                D("raft.snapshot.duration.count"), D("raft.snapshot.duration.sum"), D("raft.snapshot.size.sum"));
         }
 
         public static void Print(List<Stats> stats)
@@ -208,17 +209,18 @@ internal static class KvBench
                               "transaction counts once per peer or process that made it): saves per command = peers' durable writes / commands the " +
                               "leader appended; transactions per command = the storage's commits (SQLite: one fsync each, shared by all peers of a " +
                               "process; Redis: one script each) / commands; entries per save = log entries per durable write; commit ms = the leader's mean " +
-                              "append-to-apply time.");
+                              "append-to-apply time; snapshots = those the peers took, with the time they spent taking them (the peer's thread does nothing " +
+                              "else meanwhile) and their total size (each written with the peer's next save).");
             Console.WriteLine();
-            Console.WriteLine("| storage | op | clients | commands | reads | saves/command | transactions/command | entries/save | commit ms | lock waits | elections |");
-            Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| storage | op | clients | commands | reads | saves/command | transactions/command | entries/save | commit ms | lock waits | elections | snapshots | snapshot ms | snapshot MB |");
+            Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var s in stats)
             {
                 var per = s.Proposals == 0 ? "-" : Load.F(s.Saves / s.Proposals, "0.000");
                 var tx = s.Proposals == 0 ? "-" : Load.F(s.Transactions / s.Proposals, "0.000");
                 var batch = s.Saves == 0 ? "-" : Load.F(s.EntriesSaved / s.Saves, "0.0");
                 var commit = double.IsNaN(s.CommitMs) ? "-" : Load.F(s.CommitMs);
-                Console.WriteLine($"| {s.Storage} | {s.Op} | {s.Clients} | {s.Proposals:0} | {s.Reads:0} | {per} | {tx} | {batch} | {commit} | {s.LockWaits:0} | {s.Elections:0} |");
+                Console.WriteLine($"| {s.Storage} | {s.Op} | {s.Clients} | {s.Proposals:0} | {s.Reads:0} | {per} | {tx} | {batch} | {commit} | {s.LockWaits:0} | {s.Elections:0} | {s.Snapshots:0} | {s.SnapshotMs:0} | {Load.F(s.SnapshotBytes / (1 << 20), "0.0")} |");
             }
 
             Console.WriteLine();

@@ -50,6 +50,13 @@ public sealed class RaftOptions
     /// <summary>... or once the commands applied since the last snapshot reach this many bytes (the log's size, roughly); 0 never.</summary>
     public long SnapshotAfterBytes { get; set; } = 4 << 20;
 
+    /// <summary>
+    /// ... and not before the commands applied since the last snapshot reach this multiple of its size, so that
+    /// snapshots of a large state are taken as rarely as the log grows by as much (<see cref="SnapshotPolicy"/>);
+    /// 0: the thresholds above alone.
+    /// </summary>
+    public double SnapshotLogToStateRatio { get; set; } = 1.0;
+
     /// <summary>How often the silo logs its totals of the Raft metrics (<see cref="Diagnostics.RaftMetrics"/>) in one line; zero: never.</summary>
     public TimeSpan MetricsLogPeriod { get; set; } = TimeSpan.Zero;
 

@@ -47,6 +47,11 @@ internal sealed class RaftOptionsValidator : IValidateOptions<RaftOptions>
             errors.Add($"{nameof(RaftOptions.SnapshotEveryEntries)} and {nameof(RaftOptions.SnapshotAfterBytes)} must be 0 (never) or positive.");
         }
 
+        if (!(options.SnapshotLogToStateRatio >= 0) || double.IsInfinity(options.SnapshotLogToStateRatio))
+        {
+            errors.Add($"{nameof(RaftOptions.SnapshotLogToStateRatio)} must be 0 (thresholds alone) or a positive number (was {options.SnapshotLogToStateRatio}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -21,7 +21,6 @@ internal sealed partial class RaftPeer
     private readonly RaftPeerStore _store;
     private readonly IRaftStateMachine _stateMachine;
     private readonly IRaftTransport _transport;
-    private readonly RaftOptions _options;
     private readonly ILogger _logger;
     private readonly KeyValuePair<string, object?> _groupTag;
 
@@ -43,8 +42,7 @@ internal sealed partial class RaftPeer
     /// <summary>The term, role and leader last logged, to log each change once.</summary>
     private (long Term, RaftRole Role, string? Leader) _seen;
 
-    /// <summary>Bytes of commands applied since the last snapshot: what compaction would free.</summary>
-    private long _appliedBytesSinceSnapshot;
+    private readonly SnapshotPolicy _snapshots;
 
     /// <param name="data">What <paramref name="store"/> claimed: the peer's group and durable state.</param>
     public RaftPeer(
@@ -60,7 +58,6 @@ internal sealed partial class RaftPeer
         _store = store;
         _stateMachine = stateMachine;
         _transport = transport;
-        _options = options;
         _logger = logger;
         _groupTag = new(RaftMetrics.GroupTag, Group.Name);
         var config = options.ToCoreConfig(SelfId(store.Peer, Group), Group.PeerIds);
@@ -70,6 +67,7 @@ internal sealed partial class RaftPeer
         }
 
         Node = new RaftNode(config, random, data.HardState, data.Snapshot, data.Entries);
+        _snapshots = new SnapshotPolicy(options, data.Snapshot?.Data.Length ?? 0);
         _appliedIndex = Node.LastApplied;
         _seen = (Node.CurrentTerm, Node.Role, Node.LeaderId);
         LogStarted(logger, Key, Node.CurrentTerm, Node.LastIndex, Node.LastIncludedIndex, store.Incarnation);
@@ -313,6 +311,7 @@ internal sealed partial class RaftPeer
             }
 
             FailWaitersUpTo(snapshot.LastIncludedIndex, "was covered by a snapshot from the leader");
+            _snapshots.Covered(snapshot.Data.Length);
             _appliedIndex = Math.Max(_appliedIndex, snapshot.LastIncludedIndex);
         }
 
@@ -407,7 +406,7 @@ internal sealed partial class RaftPeer
                 return ([], null);
             }
 
-            _appliedBytesSinceSnapshot += entry.Command.Length;
+            _snapshots.Applied(entry.Command.Length);
             return (_stateMachine.Apply(entry.Index, entry.Command), null);
         }
         catch (Exception exception)
@@ -417,18 +416,16 @@ internal sealed partial class RaftPeer
         }
     }
 
-    /// <summary>Compacts the log once enough entries, or bytes, were applied since the last snapshot (§7).</summary>
+    /// <summary>Compacts the log when <see cref="SnapshotPolicy"/> says so (§7).</summary>
     private void MaybeSnapshot()
     {
-        var entries = Node.LastApplied - Node.LastIncludedIndex;
-        if (entries <= 0
-            || !((_options.SnapshotEveryEntries > 0 && entries >= _options.SnapshotEveryEntries)
-                || (_options.SnapshotAfterBytes > 0 && _appliedBytesSinceSnapshot >= _options.SnapshotAfterBytes)))
+        if (!_snapshots.IsDue(Node.LastApplied - Node.LastIncludedIndex))
         {
             return;
         }
 
         byte[] data;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             data = _stateMachine.TakeSnapshot();
@@ -437,12 +434,14 @@ internal sealed partial class RaftPeer
         {
             // Keep the log; the next threshold tries again.
             LogSnapshotFailed(_logger, exception, Key, Group.StateMachine, Node.LastApplied);
-            _appliedBytesSinceSnapshot = 0;
+            _snapshots.Failed();
             return;
         }
 
+        RaftMetrics.SnapshotDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _groupTag);
+        RaftMetrics.SnapshotSize.Record(data.Length, _groupTag);
         Node.Snapshot(Node.LastApplied, data);
-        _appliedBytesSinceSnapshot = 0;
+        _snapshots.Covered(data.Length);
     }
 
     private void FailWaitersUpTo(long index, string why)

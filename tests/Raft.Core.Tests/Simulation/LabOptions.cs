@@ -32,7 +32,7 @@ public sealed record LabOptions
 
     public static LabOptions Lab { get; } = new();
 
-    /// <summary>The peers' options under the lab's timing; with snapshots, the production peer compacts every 10 entries, as the lab's applier does.</summary>
+    /// <summary>The peers' options under the lab's timing; with snapshots, the production peer compacts every 10 entries whatever its state's size, as the lab's applier does.</summary>
     public RaftOptions ToRaftOptions(bool snapshots) => new()
     {
         ElectionTicks = LabTiming.ElectionTicks,
@@ -44,6 +44,7 @@ public sealed record LabOptions
         LeaderNoOp = LeaderNoOp,
         SnapshotEveryEntries = snapshots ? 10 : 0,
         SnapshotAfterBytes = 0,
+        SnapshotLogToStateRatio = 0,
     };
 
     /// <summary>The lab's options on the production peer, without injected crashes.</summary>

@@ -48,6 +48,12 @@ public static class RaftMetrics
     internal static readonly Counter<long> StorageLockWaits =
         Meter.CreateCounter<long>("raft.storage.lock_waits", "{wait}", "Times the SQLite writer found the database locked by another process and waited.");
 
+    internal static readonly Histogram<double> SnapshotDuration =
+        Meter.CreateHistogram<double>("raft.snapshot.duration", "ms", "Taking one snapshot of a peer's state machine, on the peer's thread.");
+
+    internal static readonly Histogram<long> SnapshotSize =
+        Meter.CreateHistogram<long>("raft.snapshot.size", "By", "Bytes of one snapshot a peer took (written with its next save).");
+
     internal static readonly Counter<long> Elections =
         Meter.CreateCounter<long>("raft.elections", "{election}", "Campaigns a peer started (it became candidate).");
 

@@ -1,0 +1,81 @@
+using RaftOrleans.Grains.Raft;
+
+namespace RaftOrleans.Grains.Tests.Raft;
+
+/// <summary>When a peer compacts its log: at its thresholds, but never more often than the log grows by the state's size.</summary>
+public sealed class SnapshotPolicyTests
+{
+    private static readonly RaftOptions EveryTenEntries = new() { SnapshotEveryEntries = 10, SnapshotAfterBytes = 0 };
+
+    [Fact]
+    public void ASmallState_IsSnapshottedAtTheEntryThreshold()
+    {
+        var policy = new SnapshotPolicy(EveryTenEntries, lastSnapshotBytes: 13);
+        Apply(policy, entries: 9, bytesEach: 4);
+        Assert.False(policy.IsDue(9));
+
+        policy.Applied(4);
+
+        Assert.True(policy.IsDue(10));
+    }
+
+    [Fact]
+    public void ALargeState_WaitsUntilTheLogHoldsAsManyBytesAsItsLastSnapshot()
+    {
+        var policy = new SnapshotPolicy(EveryTenEntries, lastSnapshotBytes: 1_000);
+        Apply(policy, entries: 249, bytesEach: 4);
+        Assert.False(policy.IsDue(249));
+
+        policy.Applied(4);
+
+        Assert.True(policy.IsDue(250));
+    }
+
+    [Fact]
+    public void TheRatio_ScalesTheWait_AndZeroLeavesTheThresholdsAlone()
+    {
+        var twice = new SnapshotPolicy(new RaftOptions { SnapshotEveryEntries = 10, SnapshotAfterBytes = 0, SnapshotLogToStateRatio = 2 }, lastSnapshotBytes: 1_000);
+        var thresholds = new SnapshotPolicy(new RaftOptions { SnapshotEveryEntries = 10, SnapshotAfterBytes = 0, SnapshotLogToStateRatio = 0 }, lastSnapshotBytes: 1_000);
+        Apply(twice, entries: 499, bytesEach: 4);
+        Apply(thresholds, entries: 10, bytesEach: 4);
+
+        Assert.False(twice.IsDue(499));
+        Assert.True(thresholds.IsDue(10));
+        twice.Applied(4);
+        Assert.True(twice.IsDue(500));
+    }
+
+    [Fact]
+    public void TheByteThreshold_AlsoTriggers_AndNothingIsDueWithoutNewEntries()
+    {
+        var policy = new SnapshotPolicy(new RaftOptions { SnapshotEveryEntries = 0, SnapshotAfterBytes = 100 }, lastSnapshotBytes: 0);
+        Assert.False(policy.IsDue(0));
+        Apply(policy, entries: 2, bytesEach: 60);
+
+        Assert.True(policy.IsDue(2));
+        Assert.False(policy.IsDue(0));
+    }
+
+    [Fact]
+    public void ASnapshotTakenOrInstalled_StartsTheCountAgainFromItsSize()
+    {
+        var policy = new SnapshotPolicy(EveryTenEntries, lastSnapshotBytes: 0);
+        Apply(policy, entries: 10, bytesEach: 4);
+        Assert.True(policy.IsDue(10));
+
+        policy.Covered(bytes: 400);
+        Apply(policy, entries: 10, bytesEach: 4);
+
+        Assert.False(policy.IsDue(10));
+        Apply(policy, entries: 90, bytesEach: 4);
+        Assert.True(policy.IsDue(100));
+    }
+
+    private static void Apply(SnapshotPolicy policy, int entries, int bytesEach)
+    {
+        for (var i = 0; i < entries; i++)
+        {
+            policy.Applied(bytesEach);
+        }
+    }
+}
