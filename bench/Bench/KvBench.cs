@@ -209,8 +209,8 @@ internal static class KvBench
                               "transaction counts once per peer or process that made it): saves per command = peers' durable writes / commands the " +
                               "leader appended; transactions per command = the storage's commits (SQLite: one fsync each, shared by all peers of a " +
                               "process; Redis: one script each) / commands; entries per save = log entries per durable write; commit ms = the leader's mean " +
-                              "append-to-apply time; snapshots = those the peers took, with the time they spent taking them (the peer's thread does nothing " +
-                              "else meanwhile) and their total size (each written with the peer's next save).");
+                              "append-to-apply time; snapshots = those the peers took, with the time from capturing each to its bytes (serialized off the " +
+                              "grain's scheduler) and their total size (each written with the peer's next save).");
             Console.WriteLine();
             Console.WriteLine("| storage | op | clients | commands | reads | saves/command | transactions/command | entries/save | commit ms | lock waits | elections | snapshots | snapshot ms | snapshot MB |");
             Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -18,6 +18,9 @@ public sealed class KeyValueStore(KvLimits limits)
     /// <summary>Each client's last applied sequence number and its reply (part of the snapshot).</summary>
     private readonly Dictionary<Guid, (long Sequence, KvReply Reply)> _sessions = [];
 
+    /// <summary>Captures not yet serialized: while any is, values they hold must not change in place.</summary>
+    private int _captures;
+
     public int Count => _data.Count;
 
     public KvReply Apply(KvCommand command)
@@ -43,21 +46,52 @@ public sealed class KeyValueStore(KvLimits limits)
             .Select(pair => new KeyValuePair<string, string>(pair.Key, pair.Value.ToString()))
             .ToArray();
 
-    public byte[] Snapshot()
+    public byte[] Snapshot() => CaptureSnapshot()();
+
+    /// <summary>
+    /// Captures the state as it is now, in time proportional to the number of keys, and returns the function that
+    /// serializes the capture: it may run on another thread while commands go on being applied here. Until it has run,
+    /// an append copies the value it extends instead of extending the captured one in place.
+    /// </summary>
+    public Func<byte[]> CaptureSnapshot()
+    {
+        var data = _data.ToArray();
+        var sessions = _sessions.ToArray();
+        Interlocked.Increment(ref _captures);
+        var serialized = 0;
+        return () =>
+        {
+            if (Interlocked.Exchange(ref serialized, 1) != 0)
+            {
+                throw new InvalidOperationException("A captured snapshot is serialized once.");
+            }
+
+            try
+            {
+                return Serialize(data, sessions);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _captures);
+            }
+        };
+    }
+
+    private static byte[] Serialize(KeyValuePair<string, StringBuilder>[] data, KeyValuePair<Guid, (long Sequence, KvReply Reply)>[] sessions)
     {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(SnapshotVersion);
-            writer.Write(_data.Count);
-            foreach (var (key, value) in _data)
+            writer.Write(data.Length);
+            foreach (var (key, value) in data)
             {
                 writer.Write(key);
                 writer.Write(value.ToString());
             }
 
-            writer.Write(_sessions.Count);
-            foreach (var (client, (sequence, reply)) in _sessions)
+            writer.Write(sessions.Length);
+            foreach (var (client, (sequence, reply)) in sessions)
             {
                 writer.Write(client.ToByteArray());
                 writer.Write(sequence);
@@ -125,6 +159,10 @@ public sealed class KeyValueStore(KvLimits limits)
                 if (current is null)
                 {
                     _data[command.Key] = new StringBuilder(command.Value);
+                }
+                else if (Volatile.Read(ref _captures) > 0)
+                {
+                    _data[command.Key] = new StringBuilder(current.Length + command.Value.Length).Append(current).Append(command.Value);
                 }
                 else
                 {

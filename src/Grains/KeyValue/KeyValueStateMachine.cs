@@ -49,5 +49,8 @@ internal sealed class KeyValueStateMachine(KvLimits limits) : IRaftStateMachine
 
     public byte[] TakeSnapshot() => _store.Snapshot();
 
+    /// <summary>A copy of the store's references here; the bytes, tens of megabytes for a large store, wherever the peer runs the function.</summary>
+    public Func<byte[]> CaptureSnapshot() => _store.CaptureSnapshot();
+
     public void Restore(long lastIncludedIndex, byte[] snapshot) => _store.Restore(snapshot);
 }

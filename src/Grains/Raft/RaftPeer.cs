@@ -34,6 +34,12 @@ internal sealed partial class RaftPeer
     private readonly PriorityQueue<long, long> _readsToServe = new();
 
     private bool _pumping;
+
+    /// <summary>A snapshot is being captured and serialized, or <see cref="_serialized"/> waits to compact the log.</summary>
+    private bool _snapshotting;
+
+    /// <summary>A serialized snapshot and the index it covers, once its serialization finished during a save.</summary>
+    private (long Index, byte[] Data)? _serialized;
     private long _readIds;
 
     /// <summary>The highest index the state machine has applied (or restored a snapshot of).</summary>
@@ -93,6 +99,12 @@ internal sealed partial class RaftPeer
 
     /// <summary>Sees every Ready as it is taken from the core (the simulator checks its invariants on them).</summary>
     public Action<Ready>? ReadyTaken { get; set; }
+
+    /// <summary>
+    /// Runs a captured snapshot's serialization: inline by default (the simulator stays deterministic); a grain moves
+    /// it off its scheduler, so that serializing a large state holds up neither heartbeats nor replies.
+    /// </summary>
+    public Func<Func<byte[]>, Task<byte[]>> SerializeSnapshot { get; init; } = SerializeInline;
 
     /// <summary>The peer id within its group, from its key <c>group/peer</c>.</summary>
     public static string SelfId(string key, RaftGroupConfig group) => key[(group.Name.Length + 1)..];
@@ -248,6 +260,7 @@ internal sealed partial class RaftPeer
                 ServeReads(ready.ReadStates);
                 Node.Advance(ready);
                 MaybeSnapshot();
+                CompactToSerialized();
             }
         }
         catch (Exception exception)
@@ -416,32 +429,77 @@ internal sealed partial class RaftPeer
         }
     }
 
-    /// <summary>Compacts the log when <see cref="SnapshotPolicy"/> says so (§7).</summary>
+    /// <summary>
+    /// Compacts the log when <see cref="SnapshotPolicy"/> says so (§7): captures the state machine here, at the
+    /// index applied, has <see cref="SerializeSnapshot"/> turn the capture into bytes, and compacts the log to that
+    /// index once they exist. Meanwhile the peer goes on applying, replicating and answering.
+    /// </summary>
     private void MaybeSnapshot()
     {
-        if (!_snapshots.IsDue(Node.LastApplied - Node.LastIncludedIndex))
+        if (_snapshotting || !_snapshots.IsDue(Node.LastApplied - Node.LastIncludedIndex))
         {
             return;
         }
 
-        byte[] data;
+        _ = SnapshotAsync(Node.LastApplied);
+    }
+
+    private async Task SnapshotAsync(long index)
+    {
+        _snapshotting = true;
         var started = Stopwatch.GetTimestamp();
+        byte[] data;
         try
         {
-            data = _stateMachine.TakeSnapshot();
+            _snapshots.Capturing();
+            data = await SerializeSnapshot(_stateMachine.CaptureSnapshot());
         }
         catch (Exception exception)
         {
             // Keep the log; the next threshold tries again.
-            LogSnapshotFailed(_logger, exception, Key, Group.StateMachine, Node.LastApplied);
-            _snapshots.Failed();
+            LogSnapshotFailed(_logger, exception, Key, Group.StateMachine, index);
+            _snapshotting = false;
             return;
         }
 
         RaftMetrics.SnapshotDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _groupTag);
         RaftMetrics.SnapshotSize.Record(data.Length, _groupTag);
-        Node.Snapshot(Node.LastApplied, data);
-        _snapshots.Covered(data.Length);
+        _snapshots.Serialized(data.Length);
+        _serialized = (index, data);
+        if (!_pumping)
+        {
+            // No Ready is out: the core may compact now. During a save, the Ready loop does it after Advance.
+            CompactToSerialized();
+            Pump();
+        }
+    }
+
+    private void CompactToSerialized()
+    {
+        if (_serialized is not { } snapshot)
+        {
+            return;
+        }
+
+        _serialized = null;
+        _snapshotting = false;
+        if (!IsStopped)
+        {
+            // Ignored when a snapshot from the leader already covers the index.
+            Node.Snapshot(snapshot.Index, snapshot.Data);
+        }
+    }
+
+    private static Task<byte[]> SerializeInline(Func<byte[]> serialize)
+    {
+        try
+        {
+            return Task.FromResult(serialize());
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException<byte[]>(exception);
+        }
     }
 
     private void FailWaitersUpTo(long index, string why)

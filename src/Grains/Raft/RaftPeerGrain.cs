@@ -162,6 +162,9 @@ internal sealed partial class RaftPeerGrain(
         _peer = new RaftPeer(store, data, stateMachine, new GrainRaftTransport(GrainFactory, group.Name), _options, new Random(), logger)
         {
             Stopped = _ => StopHosting("cannot be followed: this activation stopped"),
+
+            // Off the grain's scheduler: a large state takes longer to serialize than an election timeout.
+            SerializeSnapshot = serialize => Task.Run(serialize),
         };
         _ticker = this.RegisterGrainTimer(() =>
         {

@@ -25,13 +25,16 @@ internal sealed class SnapshotPolicy(RaftOptions options, long lastSnapshotBytes
             || (options.SnapshotAfterBytes > 0 && _appliedBytes >= options.SnapshotAfterBytes))
         && _appliedBytes >= options.SnapshotLogToStateRatio * _lastSnapshotBytes;
 
-    /// <summary>A snapshot of <paramref name="bytes"/> now covers everything applied: taken here, or installed from the leader.</summary>
+    /// <summary>A snapshot of everything applied so far is being taken: the count starts again (also if taking it fails).</summary>
+    public void Capturing() => _appliedBytes = 0;
+
+    /// <summary>The snapshot being taken came to <paramref name="bytes"/>.</summary>
+    public void Serialized(long bytes) => _lastSnapshotBytes = bytes;
+
+    /// <summary>A snapshot of <paramref name="bytes"/> from the leader now covers everything applied.</summary>
     public void Covered(long bytes)
     {
-        _lastSnapshotBytes = bytes;
-        _appliedBytes = 0;
+        Capturing();
+        Serialized(bytes);
     }
-
-    /// <summary>Taking one failed: the log stays, and the next threshold tries again.</summary>
-    public void Failed() => _appliedBytes = 0;
 }

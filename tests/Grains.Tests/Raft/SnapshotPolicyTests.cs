@@ -57,18 +57,25 @@ public sealed class SnapshotPolicyTests
     }
 
     [Fact]
-    public void ASnapshotTakenOrInstalled_StartsTheCountAgainFromItsSize()
+    public void ASnapshotTakenOrInstalled_StartsTheCountAgain_FromItsCaptureAndAgainstItsSize()
     {
         var policy = new SnapshotPolicy(EveryTenEntries, lastSnapshotBytes: 0);
         Apply(policy, entries: 10, bytesEach: 4);
         Assert.True(policy.IsDue(10));
 
-        policy.Covered(bytes: 400);
+        policy.Capturing();
         Apply(policy, entries: 10, bytesEach: 4);
+        policy.Serialized(400);
 
         Assert.False(policy.IsDue(10));
         Apply(policy, entries: 90, bytesEach: 4);
         Assert.True(policy.IsDue(100));
+
+        policy.Covered(bytes: 800);
+        Apply(policy, entries: 199, bytesEach: 4);
+        Assert.False(policy.IsDue(199));
+        policy.Applied(4);
+        Assert.True(policy.IsDue(200));
     }
 
     private static void Apply(SnapshotPolicy policy, int entries, int bytesEach)

@@ -50,6 +50,30 @@ public sealed class KeyValueStoreTests
     }
 
     [Fact]
+    public void ACapturedSnapshot_HoldsTheStateOfItsCapture_WhatEverIsAppliedBeforeItIsSerialized()
+    {
+        var store = new KeyValueStore(new KvLimits());
+        Apply(store, KvOperation.Put, "appended", "a");
+        Apply(store, KvOperation.Put, "replaced", "old");
+        Apply(store, KvOperation.Put, "deleted", "here");
+
+        var serialize = store.CaptureSnapshot();
+        Apply(store, KvOperation.Append, "appended", "b");
+        Apply(store, KvOperation.Append, "appended", "c");
+        Apply(store, KvOperation.Put, "replaced", "new");
+        Apply(store, KvOperation.Delete, "deleted", "");
+        Apply(store, KvOperation.Put, "added", "later");
+        var restored = new KeyValueStore(new KvLimits());
+        restored.Restore(serialize());
+
+        Assert.Equal(("a", "old", "here", null), (restored.Read("appended"), restored.Read("replaced"), restored.Read("deleted"), restored.Read("added")));
+        Assert.Equal(("abc", "new", null, "later"), (store.Read("appended"), store.Read("replaced"), store.Read("deleted"), store.Read("added")));
+        Apply(store, KvOperation.Append, "appended", "d");
+        Assert.Equal("abcd", store.Read("appended"));
+        Assert.Throws<InvalidOperationException>(() => serialize());
+    }
+
+    [Fact]
     public void CommandsAndRepliesOfTheFirstFormat_StillDecode()
     {
         // Version 1: version, operation, client, sequence, key, value; a reply: value, has-error.

@@ -49,7 +49,7 @@ public static class RaftMetrics
         Meter.CreateCounter<long>("raft.storage.lock_waits", "{wait}", "Times the SQLite writer found the database locked by another process and waited.");
 
     internal static readonly Histogram<double> SnapshotDuration =
-        Meter.CreateHistogram<double>("raft.snapshot.duration", "ms", "Taking one snapshot of a peer's state machine, on the peer's thread.");
+        Meter.CreateHistogram<double>("raft.snapshot.duration", "ms", "From capturing a peer's state machine to its snapshot's bytes (serialized off the grain's scheduler).");
 
     internal static readonly Histogram<long> SnapshotSize =
         Meter.CreateHistogram<long>("raft.snapshot.size", "By", "Bytes of one snapshot a peer took (written with its next save).");

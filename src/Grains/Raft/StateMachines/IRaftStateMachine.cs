@@ -26,6 +26,19 @@ public interface IRaftStateMachine
     /// <summary>The state after the last applied command, to compact the log with.</summary>
     byte[] TakeSnapshot();
 
+    /// <summary>
+    /// Captures the state after the last applied command and returns the function that serializes it, as
+    /// <see cref="TakeSnapshot"/> would have. The peer may run that function on another thread while it applies
+    /// more commands, so a state machine whose state is large should capture cheaply here (a copy of references, with
+    /// copy-on-write for what changes in place) and do the costly part in the function. By default the whole
+    /// snapshot is taken here.
+    /// </summary>
+    Func<byte[]> CaptureSnapshot()
+    {
+        var snapshot = TakeSnapshot();
+        return () => snapshot;
+    }
+
     /// <summary>Replaces the state with a snapshot covering the log up to <paramref name="lastIncludedIndex"/>.</summary>
     void Restore(long lastIncludedIndex, byte[] snapshot);
 }

@@ -14,13 +14,29 @@ namespace RaftOrleans.Grains.Tests.Raft.Peers;
 internal sealed class PeerUnderTest
 {
     public PeerUnderTest(IRaftStateMachine stateMachine, params string[] peers)
+        : this(stateMachine, snapshotEveryEntries: 0, serializeSnapshot: null, peers)
+    {
+    }
+
+    /// <param name="serializeSnapshot">Where the peer serializes its snapshots (null: inline), as a grain runs them on the thread pool.</param>
+    public PeerUnderTest(IRaftStateMachine stateMachine, int snapshotEveryEntries, Func<Func<byte[]>, Task<byte[]>>? serializeSnapshot, params string[] peers)
     {
         var group = new RaftGroupConfig($"unit{Guid.NewGuid():N}"[..12], peers, "test");
-        var store = new RaftPeerStore(Storage, RaftGroupConfig.PeerKey(group.Name, peers[0]));
+        Key = RaftGroupConfig.PeerKey(group.Name, peers[0]);
+        var store = new RaftPeerStore(Storage, Key);
         var data = store.ClaimAsync(group).GetAwaiter().GetResult();
-        var options = new RaftOptions { ElectionTicks = 10, HeartbeatTicks = 2, PreVote = false, CheckQuorum = false, LeaderNoOp = false, SnapshotEveryEntries = 0 };
-        Peer = new RaftPeer(store, data, stateMachine, new Recorder(Sent), options, new Random(3), NullLogger.Instance);
+        var options = new RaftOptions
+        {
+            ElectionTicks = 10, HeartbeatTicks = 2, PreVote = false, CheckQuorum = false, LeaderNoOp = false,
+            SnapshotEveryEntries = snapshotEveryEntries, SnapshotAfterBytes = 0,
+        };
+        var transport = new Recorder(Sent);
+        Peer = serializeSnapshot is null
+            ? new RaftPeer(store, data, stateMachine, transport, options, new Random(3), NullLogger.Instance)
+            : new RaftPeer(store, data, stateMachine, transport, options, new Random(3), NullLogger.Instance) { SerializeSnapshot = serializeSnapshot };
     }
+
+    public string Key { get; }
 
     public MemoryRaftStorage Storage { get; } = new();
 
