@@ -34,13 +34,13 @@ internal sealed partial class RaftPeer
     private readonly PriorityQueue<long, long> _readsToServe = new();
 
     private bool _pumping;
+    private long _readIds;
 
     /// <summary>A snapshot is being captured and serialized, or <see cref="_serialized"/> waits to compact the log.</summary>
     private bool _snapshotting;
 
     /// <summary>A serialized snapshot and the index it covers, once its serialization finished during a save.</summary>
     private (long Index, byte[] Data)? _serialized;
-    private long _readIds;
 
     /// <summary>The highest index the state machine has applied (or restored a snapshot of).</summary>
     private long _appliedIndex;
@@ -469,7 +469,15 @@ internal sealed partial class RaftPeer
         if (!_pumping)
         {
             // No Ready is out: the core may compact now. During a save, the Ready loop does it after Advance.
-            CompactToSerialized();
+            try
+            {
+                CompactToSerialized();
+            }
+            catch (Exception exception)
+            {
+                Fail(exception);
+            }
+
             Pump();
         }
     }
