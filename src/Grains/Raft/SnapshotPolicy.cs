@@ -1,8 +1,8 @@
 namespace RaftOrleans.Grains.Raft;
 
 /// <summary>
-/// When a peer compacts its log (§7). Taking a snapshot copies the whole state machine on the peer's thread, and the
-/// copy is written with the peer's next save, so a snapshot costs what the state holds, not what the log it frees
+/// When a peer compacts its log (§7). A snapshot turns the whole state machine into bytes (off the peer's thread in a
+/// grain) that are written with the peer's next save, so it costs what the state holds, not what the log it frees
 /// holds. Compaction is due once <see cref="RaftOptions.SnapshotEveryEntries"/> entries or
 /// <see cref="RaftOptions.SnapshotAfterBytes"/> bytes of commands were applied since the last snapshot, and not before
 /// those commands reach <see cref="RaftOptions.SnapshotLogToStateRatio"/> times the last snapshot's size: the bytes
