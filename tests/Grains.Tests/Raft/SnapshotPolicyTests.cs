@@ -7,28 +7,22 @@ public sealed class SnapshotPolicyTests
 {
     private static readonly RaftOptions EveryTenEntries = new() { SnapshotEveryEntries = 10, SnapshotAfterBytes = 0 };
 
-    [Fact]
-    public void ASmallState_IsSnapshottedAtTheEntryThreshold()
+    /// <summary>
+    /// With 4-byte commands: a 13-byte state is snapshotted at the 10-entry threshold; a 1,000-byte state only once the
+    /// commands since add up to its size, at 250 entries.
+    /// </summary>
+    [Theory]
+    [InlineData(13, 10)]
+    [InlineData(1_000, 250)]
+    public void ASnapshotIsDue_AtTheEntryThreshold_OrOnceTheLogHoldsAsManyBytesAsTheLastSnapshot(long lastSnapshotBytes, int dueAt)
     {
-        var policy = new SnapshotPolicy(EveryTenEntries, lastSnapshotBytes: 13);
-        Apply(policy, entries: 9, bytesEach: 4);
-        Assert.False(policy.IsDue(9));
+        var policy = new SnapshotPolicy(EveryTenEntries, lastSnapshotBytes);
+        Apply(policy, entries: dueAt - 1, bytesEach: 4);
+        Assert.False(policy.IsDue(dueAt - 1));
 
         policy.Applied(4);
 
-        Assert.True(policy.IsDue(10));
-    }
-
-    [Fact]
-    public void ALargeState_WaitsUntilTheLogHoldsAsManyBytesAsItsLastSnapshot()
-    {
-        var policy = new SnapshotPolicy(EveryTenEntries, lastSnapshotBytes: 1_000);
-        Apply(policy, entries: 249, bytesEach: 4);
-        Assert.False(policy.IsDue(249));
-
-        policy.Applied(4);
-
-        Assert.True(policy.IsDue(250));
+        Assert.True(policy.IsDue(dueAt));
     }
 
     [Fact]

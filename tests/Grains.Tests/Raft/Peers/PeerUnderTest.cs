@@ -30,10 +30,10 @@ internal sealed class PeerUnderTest
             ElectionTicks = 10, HeartbeatTicks = 2, PreVote = false, CheckQuorum = false, LeaderNoOp = false,
             SnapshotEveryEntries = snapshotEveryEntries, SnapshotAfterBytes = 0,
         };
-        var transport = new Recorder(Sent);
-        Peer = serializeSnapshot is null
-            ? new RaftPeer(store, data, stateMachine, transport, options, new Random(3), NullLogger.Instance)
-            : new RaftPeer(store, data, stateMachine, transport, options, new Random(3), NullLogger.Instance) { SerializeSnapshot = serializeSnapshot };
+        Peer = new RaftPeer(store, data, stateMachine, new Recorder(Sent), options, new Random(3), NullLogger.Instance)
+        {
+            SerializeSnapshot = serializeSnapshot ?? (serialize => Task.FromResult(serialize())),
+        };
     }
 
     public string Key { get; }

@@ -51,6 +51,7 @@ public sealed class SnapshotSerializationTests
             await t.Peer.ExecuteAsync([1]);
         }
 
+        Assert.Equal(1, serializer.Started);
         serializer.Fail();
         await t.Peer.ExecuteAsync([1]).WaitAsync(TimeSpan.FromSeconds(10));
 
