@@ -10,7 +10,7 @@ namespace RaftOrleans.Bench;
 
 /// <summary>
 /// Silos as a user runs them: separate processes of <c>src/Silo</c> (the build of this configuration) on this
-/// machine, sharing the SQLite stores of one data directory (localhost clustering, the first silo the primary) or a
+/// machine, sharing the SQLite stores of one data directory (membership included) or a
 /// Redis; and an Orleans client in the benchmark's process connected to them.
 /// </summary>
 internal sealed class BenchSilos : IAsyncDisposable
@@ -61,7 +61,6 @@ internal sealed class BenchSilos : IAsyncDisposable
                     $"--RaftOrleans:ServiceId={silos._cluster}",
                     Setting("SiloPort", ports[i].Silo),
                     Setting("GatewayPort", ports[i].Gateway),
-                    Setting("PrimarySiloPort", ports[0].Silo),
                     $"--RaftOrleans:DataDirectory={silos._root}",
                     $"--RaftOrleans:Redis={redis}",
                     "--Logging:LogLevel:Default=Warning",
@@ -70,11 +69,8 @@ internal sealed class BenchSilos : IAsyncDisposable
                     $"--Logging:LogLevel:{MetricsCategory}=Information",
                 ]);
                 silos._silos.Add(silo);
-                if (i == 0 || redis is not null)
-                {
-                    // With localhost clustering the others join the primary: it must be up first.
-                    await silo.WaitForLineAsync(line => line.Contains(" started in cluster ", StringComparison.Ordinal) || line.Contains("Silo failed", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
-                }
+                // One after another, as a user starts them: the placement of the Raft peers then starts alike in every run.
+                await silo.WaitForLineAsync(line => line.Contains(" started in cluster ", StringComparison.Ordinal) || line.Contains("Silo failed", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
             }
 
             foreach (var silo in silos._silos)

@@ -88,8 +88,8 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
                 GatewayPort = FreeTcpPort(),
                 DataDirectory = dataDirectory,
                 ClusterId = $"{SiloHostOptions.EmbeddedClusterPrefix}{Environment.ProcessId}",
+                SingleSilo = true,
             };
-            options.PrimarySiloPort = options.SiloPort;
             builder.UseOrleans(silo => silo.AddRaftOrleansSilo(options));
             description = $"embedded silo (state in {options.DatabasePath})";
         }

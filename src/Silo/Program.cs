@@ -101,7 +101,7 @@ using (host)
     }
 
     var clusterId = host.Services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId;
-    var mode = options.UsesRedis ? "Redis clustering and storage" : $"localhost clustering, SQLite store {options.DatabasePath}";
+    var mode = options.UsesRedis ? "Redis clustering and storage" : $"SQLite clustering and storage in {options.DataDirectory}";
     SiloLog.Started(logger, siloAddress, clusterId, mode, options.GatewayPort);
     if (dashboard.Enabled)
     {

@@ -15,10 +15,9 @@ internal static class SiloUsage
         (RaftOrleans__Redis=...), then the command line (--RaftOrleans:SiloPort=11112); later ones win.
 
           --RaftOrleans:Redis=<connection string>   Redis for membership, storage and reminders (many hosts);
-                                                   empty: localhost clustering and SQLite in DataDirectory
+                                                   empty: SQLite in DataDirectory, membership included
           --RaftOrleans:SiloPort=<port>             silo-to-silo port (default 11111)
           --RaftOrleans:GatewayPort=<port>          client port (default 30000)
-          --RaftOrleans:PrimarySiloPort=<port>      localhost clustering: the silo the others join (11111)
           --RaftOrleans:DataDirectory=<dir>         SQLite stores (default ~/.local/share/raft-orleans)
           --RaftOrleans:ClusterId=<id>              cluster of this silo (default raft-orleans)
           --RaftOrleans:ServiceId=<id>              service of this silo (default raft-orleans)

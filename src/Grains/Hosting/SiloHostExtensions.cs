@@ -12,8 +12,8 @@ public static class SiloHostExtensions
 {
     /// <summary>
     /// Configures a whole Raft.Orleans silo: clustering, durable storage for every grain that needs it, a reminder
-    /// service, and the grains. Without <see cref="SiloHostOptions.Redis"/>: localhost clustering, the embedded
-    /// SQLite stores and in-memory reminders (one machine). With it: Redis clustering, grain storage and
+    /// service, and the grains. Without <see cref="SiloHostOptions.Redis"/>: the embedded SQLite stores and membership
+    /// table, and in-memory reminders (one machine). With it: Redis clustering, grain storage and
     /// reminders (many hosts). Used by the silo host and by the client's embedded silo alike.
     /// </summary>
     /// <exception cref="OptionsValidationException">The options are not valid.</exception>
@@ -31,12 +31,16 @@ public static class SiloHostExtensions
         }
         else
         {
-            builder.UseLocalhostClustering(
-                options.SiloPort,
-                options.GatewayPort,
-                new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort),
-                options.ServiceId,
-                options.ClusterId);
+            if (options.SingleSilo)
+            {
+                builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
+            }
+            else
+            {
+                ConfigureCluster(builder, options);
+                builder.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort);
+                builder.UseSqliteClustering(sqlite => sqlite.DatabasePath = options.MembershipDatabasePath);
+            }
 
             builder.AddSqliteGrainStorage(StorageNames.MapReduce, sqlite => sqlite.DatabasePath = options.DatabasePath);
             builder.AddSqliteRaftStorage(sqlite => sqlite.Directory = options.RaftDirectory);
@@ -62,11 +66,7 @@ public static class SiloHostExtensions
     private static void UseRedis(ISiloBuilder builder, SiloHostOptions options)
     {
         var redis = SiloHostRedis.TryParse(options.Redis!, out _)!;
-        builder.Configure<ClusterOptions>(cluster =>
-        {
-            cluster.ClusterId = options.ClusterId;
-            cluster.ServiceId = options.ServiceId;
-        });
+        ConfigureCluster(builder, options);
         builder.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIPAddress), options.SiloPort, options.GatewayPort, options.ListenOnAnyHostAddress);
         builder.UseRedisClustering(clustering => clustering.ConfigurationOptions = redis.Clone());
         // Orleans' own binary serializer, as the SQLite store uses: the grain states are [GenerateSerializer] types.
@@ -80,4 +80,11 @@ public static class SiloHostExtensions
 
         builder.UseRedisReminderService(reminders => reminders.ConfigurationOptions = redis.Clone());
     }
+
+    private static void ConfigureCluster(ISiloBuilder builder, SiloHostOptions options) =>
+        builder.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
 }

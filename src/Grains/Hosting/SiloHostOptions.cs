@@ -18,8 +18,11 @@ public sealed class SiloHostOptions
     /// <summary>Port clients connect to; each silo on one machine needs its own.</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>Silo port of the silo that the others join (localhost clustering only).</summary>
-    public int PrimarySiloPort { get; set; } = 11111;
+    /// <summary>
+    /// A cluster of this one silo (the client's embedded silo): its membership lives in memory and dies with it.
+    /// Otherwise, without Redis, the silos of one machine share a membership table in <see cref="MembershipDatabasePath"/>.
+    /// </summary>
+    public bool SingleSilo { get; set; }
 
     /// <summary>Directory of the embedded durable store (SQLite), shared by the silos of one machine.</summary>
     public string DataDirectory { get; set; } = DefaultDataDirectory;
@@ -27,7 +30,7 @@ public sealed class SiloHostOptions
     /// <summary>
     /// A StackExchange.Redis connection string (e.g. <c>redis1:6379,redis2:6379,password=…</c>). When set, the silo
     /// uses Redis for cluster membership, grain storage and reminders, and silos on many hosts form one cluster;
-    /// when empty, localhost clustering and the embedded SQLite store.
+    /// when empty, the embedded SQLite stores, membership table included.
     /// </summary>
     public string? Redis { get; set; }
 
@@ -55,6 +58,9 @@ public sealed class SiloHostOptions
 
     /// <summary>The Raft peers' term, vote, log and snapshot (<see cref="Raft.Storage.IRaftStorage"/>), a file per peer.</summary>
     public string RaftDirectory => Path.Combine(DataDirectory, "raft");
+
+    /// <summary>Which silos of the cluster are alive (Orleans' membership table), when not <see cref="SingleSilo"/>.</summary>
+    public string MembershipDatabasePath => Path.Combine(DataDirectory, "membership.db");
 
     /// <summary>Where the Raft peers' activations are found (<see cref="DirectoryNames.RaftPeers"/>).</summary>
     public string DirectoryDatabasePath => Path.Combine(DataDirectory, "directory.db");

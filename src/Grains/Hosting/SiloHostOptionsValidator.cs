@@ -10,7 +10,6 @@ public sealed class SiloHostOptionsValidator : IValidateOptions<SiloHostOptions>
         var errors = new List<string>();
         CheckPort(errors, nameof(SiloHostOptions.SiloPort), options.SiloPort);
         CheckPort(errors, nameof(SiloHostOptions.GatewayPort), options.GatewayPort);
-        CheckPort(errors, nameof(SiloHostOptions.PrimarySiloPort), options.PrimarySiloPort);
         if (options.SiloPort == options.GatewayPort)
         {
             errors.Add($"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.SiloPort)} and {nameof(SiloHostOptions.GatewayPort)} must differ (both {options.SiloPort}).");

@@ -3,9 +3,8 @@ using System.Globalization;
 namespace RaftOrleans.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// A cluster of real silo processes on this machine: on the embedded SQLite store with localhost clustering
-/// (<paramref name="redis"/> null; the first silo is the primary the others join), or on Redis (clustering,
-/// storage, reminders). Its ClusterId is its own, so clusters of other tests never meet it. Disposing kills
+/// A cluster of real silo processes on this machine: on the embedded SQLite stores, membership table included
+/// (<paramref name="redis"/> null), or on Redis (clustering, storage, reminders). Its ClusterId is its own, so clusters of other tests never meet it. Disposing kills
 /// what still runs and writes every process's output to the test log.
 /// </summary>
 public sealed class SiloProcessCluster(string name, string workDirectory, string? redis, ITestOutputHelper log, params string[] siloArguments) : IDisposable
@@ -14,9 +13,6 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
 
     private readonly List<SiloProcess> _silos = [];
     private readonly List<ChildProcess> _clients = [];
-
-    /// <summary>Index of the first silo started since the cluster was last (re)started: the primary of localhost clustering.</summary>
-    private int _generationStart;
 
     public string ClusterId { get; } = $"{name}-{Guid.NewGuid():N}";
 
@@ -35,22 +31,13 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
     /// <summary>Starts <paramref name="count"/> silos at once and waits until each says it has started.</summary>
     public async Task<IReadOnlyList<SiloProcess>> StartSilosAsync(int count)
     {
-        var started = new List<SiloProcess>();
-        if (redis is null && _silos.Count == _generationStart)
-        {
-            // The primary first: the others join it.
-            started.Add(await StartSiloAsync());
-            count--;
-        }
-
         var silos = Enumerable.Range(0, count).Select(_ => Launch()).ToList();
         foreach (var silo in silos)
         {
             await WaitStartedAsync(silo);
         }
 
-        started.AddRange(silos);
-        return started;
+        return silos;
     }
 
     public async Task<SiloProcess> StartSiloAsync()
@@ -60,7 +47,7 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
         return silo;
     }
 
-    /// <summary>Stops every running silo with SIGTERM and waits until each has exited 0; the next silo started is a new primary.</summary>
+    /// <summary>Stops every running silo with SIGTERM and waits until each has exited 0.</summary>
     public async Task StopAllAsync(TimeSpan timeout)
     {
         var running = _silos.Where(s => !s.Process.HasExited).ToList();
@@ -75,7 +62,6 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
             Assert.True(exitCode == 0, $"{silo.Process.Name} exited with {exitCode} on SIGTERM{Environment.NewLine}{silo.Process.Tail()}");
         }
 
-        _generationStart = _silos.Count;
     }
 
     public ChildProcess StartClient(IEnumerable<string> arguments)
@@ -102,14 +88,12 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
     {
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
-        var primaryPort = _silos.Count == _generationStart ? siloPort : _silos[_generationStart].SiloPort;
         List<string> arguments =
         [
             $"--RaftOrleans:ClusterId={ClusterId}",
             $"--RaftOrleans:ServiceId={ServiceId}",
             Setting("SiloPort", siloPort),
             Setting("GatewayPort", gatewayPort),
-            Setting("PrimarySiloPort", primaryPort),
             $"--RaftOrleans:DataDirectory={DataDirectory}",
             $"--RaftOrleans:Redis={redis}",
             .. siloArguments,
