@@ -15,7 +15,7 @@ internal static class SiloUsage
         (RaftOrleans__Redis=...), then the command line (--RaftOrleans:SiloPort=11112); later ones win.
 
           --RaftOrleans:Redis=<connection string>   Redis for membership, storage and reminders (many hosts);
-                                                   empty: SQLite in DataDirectory, membership included
+                                                   empty: SQLite in DataDirectory (membership too)
           --RaftOrleans:SiloPort=<port>             silo-to-silo port (default 11111)
           --RaftOrleans:GatewayPort=<port>          client port (default 30000)
           --RaftOrleans:DataDirectory=<dir>         SQLite stores (default ~/.local/share/raft-orleans)

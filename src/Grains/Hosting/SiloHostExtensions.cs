@@ -12,8 +12,8 @@ public static class SiloHostExtensions
 {
     /// <summary>
     /// Configures a whole Raft.Orleans silo: clustering, durable storage for every grain that needs it, a reminder
-    /// service, and the grains. Without <see cref="SiloHostOptions.Redis"/>: the embedded SQLite stores and membership
-    /// table, and in-memory reminders (one machine). With it: Redis clustering, grain storage and
+    /// service, and the grains. Without <see cref="SiloHostOptions.Redis"/>: the embedded SQLite stores, membership and
+    /// reminder tables included (one machine). With it: Redis clustering, grain storage and
     /// reminders (many hosts). Used by the silo host and by the client's embedded silo alike.
     /// </summary>
     /// <exception cref="OptionsValidationException">The options are not valid.</exception>
@@ -33,20 +33,22 @@ public static class SiloHostExtensions
         {
             if (options.SingleSilo)
             {
+                // Nothing outlives this one silo's cluster, so its tables live in its memory; its reminders stay
+                // out of the shared database, where they would fire for the grains of the machine's cluster.
                 builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
+                builder.UseInMemoryReminderService();
             }
             else
             {
                 ConfigureCluster(builder, options);
                 builder.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort);
                 builder.UseSqliteClustering(sqlite => sqlite.DatabasePath = options.MembershipDatabasePath);
+                builder.UseSqliteReminderService(sqlite => sqlite.DatabasePath = options.RemindersDatabasePath);
             }
 
             builder.AddSqliteGrainStorage(StorageNames.MapReduce, sqlite => sqlite.DatabasePath = options.DatabasePath);
             builder.AddSqliteRaftStorage(sqlite => sqlite.Directory = options.RaftDirectory);
             builder.AddSqliteGrainDirectory(DirectoryNames.RaftPeers, sqlite => sqlite.DatabasePath = options.DirectoryDatabasePath);
-
-            builder.UseInMemoryReminderService();
         }
 
         if (options.FastFailureDetection)

@@ -19,8 +19,9 @@ public sealed class SiloHostOptions
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
-    /// A cluster of this one silo (the client's embedded silo): its membership lives in memory and dies with it.
-    /// Otherwise, without Redis, the silos of one machine share a membership table in <see cref="MembershipDatabasePath"/>.
+    /// A cluster of this one silo (the client's embedded silo): its membership and reminders live in memory and die
+    /// with it. Otherwise, without Redis, the silos of one machine share them in <see cref="MembershipDatabasePath"/>
+    /// and <see cref="RemindersDatabasePath"/>.
     /// </summary>
     public bool SingleSilo { get; set; }
 
@@ -61,6 +62,9 @@ public sealed class SiloHostOptions
 
     /// <summary>Which silos of the cluster are alive (Orleans' membership table), when not <see cref="SingleSilo"/>.</summary>
     public string MembershipDatabasePath => Path.Combine(DataDirectory, "membership.db");
+
+    /// <summary>The service's reminders, when not <see cref="SingleSilo"/>.</summary>
+    public string RemindersDatabasePath => Path.Combine(DataDirectory, "reminders.db");
 
     /// <summary>Where the Raft peers' activations are found (<see cref="DirectoryNames.RaftPeers"/>).</summary>
     public string DirectoryDatabasePath => Path.Combine(DataDirectory, "directory.db");

@@ -35,14 +35,14 @@ public sealed class SqliteMembershipTable : IMembershipTable
     private readonly int _busyTimeoutMs;
     private readonly Serializer<MembershipEntry> _serializer;
 
-    public SqliteMembershipTable(IOptions<SqliteMembershipOptions> options, IOptions<ClusterOptions> cluster, Serializer<MembershipEntry> serializer)
+    public SqliteMembershipTable(SqliteTableOptions options, IOptions<ClusterOptions> cluster, Serializer<MembershipEntry> serializer)
     {
         _clusterId = cluster.Value.ClusterId;
         _serializer = serializer;
-        _busyTimeoutMs = (int)options.Value.BusyTimeout.TotalMilliseconds;
+        _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = Path.GetFullPath(options.Value.DatabasePath),
+            DataSource = Path.GetFullPath(options.DatabasePath),
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
         }.ToString();

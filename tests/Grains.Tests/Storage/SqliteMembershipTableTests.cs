@@ -151,7 +151,7 @@ public sealed class SqliteMembershipTableTests : IAsyncLifetime, IDisposable
     private async Task<SqliteMembershipTable> OpenAsync(string cluster)
     {
         var table = new SqliteMembershipTable(
-            Options.Create(new SqliteMembershipOptions { DatabasePath = _dir.Sub("membership.db") }),
+            new SqliteTableOptions { DatabasePath = _dir.Sub("membership.db") },
             Options.Create(new ClusterOptions { ClusterId = cluster }),
             _services.GetRequiredService<Serializer<MembershipEntry>>());
         await table.InitializeMembershipTable(tryInitTableVersion: true);

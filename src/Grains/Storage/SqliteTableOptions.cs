@@ -1,6 +1,7 @@
 namespace RaftOrleans.Grains.Storage;
 
-public sealed class SqliteMembershipOptions
+/// <summary>Where one of Orleans' cluster tables (membership, reminders) lives in SQLite.</summary>
+public sealed class SqliteTableOptions
 {
     /// <summary>Path of the database file; the silos of one machine share it.</summary>
     public string DatabasePath { get; set; } = string.Empty;
