@@ -77,6 +77,25 @@ public sealed partial class RaftNode
     }
 
     /// <summary>
+    /// While a Ready is outstanding (the host awaits its storage), hands out the messages produced since that need
+    /// nothing persisted first: the leader's heartbeats (which may carry entries: a leader may send entries before its
+    /// own write of them, §10.2.1, as it does with every Ready) and pre-vote probes. Without it a leader writing a
+    /// large snapshot falls silent for the whole write and its followers elect another. Appends for new proposals are
+    /// still built with the next Ready, so their batching is unchanged.
+    /// </summary>
+    public IReadOnlyList<RaftMessage> TakeMessages()
+    {
+        if (_outstanding is null || _messages.Count == 0)
+        {
+            return [];
+        }
+
+        var messages = _messages;
+        _messages = [];
+        return messages;
+    }
+
+    /// <summary>
     /// Acknowledges that the host persisted, sent and applied <paramref name="ready"/>. The leader then counts its own
     /// newly durable entries toward commitment.
     /// </summary>

@@ -1,0 +1,69 @@
+using System.Text;
+
+namespace RaftOrleans.Raft.Core.Tests.Paper;
+
+/// <summary>
+/// A leader whose save is slow (a large snapshot) must not fall silent: heartbeats need nothing persisted, so the
+/// host takes them while the Ready is out (§5.2 heartbeats; §10.2.1 a leader may send before its own write).
+/// </summary>
+public sealed class SaveOutstandingTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void WhileTheLeadersSaveIsOut_HeartbeatsTakenFromIt_KeepItsFollowers(bool takeMessages)
+    {
+        var cluster = new MiniCluster(3);
+        var leader = cluster[cluster.Elect("n1")];
+        var term = leader.GetState().Term;
+        leader.Propose(Encoding.UTF8.GetBytes("x"));
+        var save = leader.GetReady();
+
+        // Three election timeouts' worth of ticks while the save is out; followers hear only what is taken.
+        var heartbeats = 0;
+        for (var tick = 0; tick < 60; tick++)
+        {
+            leader.Tick();
+            var messages = takeMessages ? leader.TakeMessages() : [];
+            heartbeats += messages.Count(m => m is AppendEntriesRequest);
+            foreach (var message in messages)
+            {
+                cluster[message.To].Step(message);
+            }
+
+            foreach (var follower in new[] { "n2", "n3" })
+            {
+                cluster[follower].Tick();
+                cluster.Process(follower);
+            }
+        }
+
+        var followers = new[] { cluster["n2"].GetState(), cluster["n3"].GetState() };
+        if (takeMessages)
+        {
+            Assert.True(heartbeats >= 2 * 60 / 2, $"{heartbeats} heartbeats taken");
+            Assert.All(followers, s => Assert.Equal((term, false, "n1"), (s.Term, s.IsLeader, s.LeaderId)));
+        }
+        else
+        {
+            // The premise: without them, the followers campaign inside the save.
+            Assert.Contains(followers, s => s.Term > term || s.LeaderId != "n1");
+        }
+
+        leader.Advance(save);
+    }
+
+    [Fact]
+    public void WithoutAnOutstandingReady_TakeMessagesGivesNothing_TheMessagesWaitForTheReady()
+    {
+        var cluster = new MiniCluster(3);
+        var leader = cluster[cluster.Elect("n1")];
+        for (var i = 0; i < 2; i++)
+        {
+            leader.Tick();
+        }
+
+        Assert.Empty(leader.TakeMessages());
+        Assert.Contains(leader.GetReady().Messages, m => m is AppendEntriesRequest);
+    }
+}
