@@ -73,7 +73,7 @@ internal sealed partial class RaftPeer
         }
 
         Node = new RaftNode(config, random, data.HardState, data.Snapshot, data.Entries);
-        _snapshots = new SnapshotPolicy(options, data.Snapshot?.Data.Length ?? 0);
+        _snapshots = new SnapshotPolicy(options, data.Snapshot?.Data.Length ?? 0, SnapshotPolicy.Stagger(config.SelfId, Group.PeerIds));
         _appliedIndex = Node.LastApplied;
         _seen = (Node.CurrentTerm, Node.Role, Node.LeaderId);
         LogStarted(logger, Key, Node.CurrentTerm, Node.LastIndex, Node.LastIncludedIndex, store.Incarnation);
@@ -114,6 +114,12 @@ internal sealed partial class RaftPeer
         if (!IsStopped)
         {
             Node.Tick();
+            if (_pumping)
+            {
+                // A save is out: the leader's heartbeats leave now, not after it (a snapshot's save can outlast an election timeout).
+                Send(Node.TakeMessages());
+            }
+
             Pump();
         }
     }

@@ -72,6 +72,28 @@ public sealed class SnapshotPolicyTests
         Assert.True(policy.IsDue(200));
     }
 
+    /// <summary>Peers of one group apply the same commands; with a 1,000-byte state the first is due at 250 entries, the second of three at 334, the third at 417.</summary>
+    [Fact]
+    public void PeersOfOneGroup_AreDueAtDifferentIndexes()
+    {
+        string[] peers = ["p0", "p1", "p2"];
+        var policies = peers.Select(p => new SnapshotPolicy(EveryTenEntries, lastSnapshotBytes: 1_000, SnapshotPolicy.Stagger(p, peers))).ToList();
+        var dueAt = new int[peers.Length];
+        for (var entries = 1; dueAt.Contains(0); entries++)
+        {
+            for (var i = 0; i < policies.Count; i++)
+            {
+                policies[i].Applied(4);
+                if (dueAt[i] == 0 && policies[i].IsDue(entries))
+                {
+                    dueAt[i] = entries;
+                }
+            }
+        }
+
+        Assert.Equal([250, 334, 417], dueAt);
+    }
+
     private static void Apply(SnapshotPolicy policy, int entries, int bytesEach)
     {
         for (var i = 0; i < entries; i++)
