@@ -75,7 +75,7 @@ internal static class JobView
         Console.WriteLine($"app           {status.App}");
         Console.WriteLine($"map tasks     {status.MapsDone}/{status.MapsTotal}");
         Console.WriteLine($"reduce tasks  {status.ReducesDone}/{status.ReducesTotal}");
-        Console.WriteLine($"task launches {status.TaskLaunches} ({status.ReExecutions} re-executions)");
+        Console.WriteLine($"task launches {status.TaskLaunches} ({status.ReExecutions} re-executions, {status.BackupLaunches} backups)");
         Console.WriteLine($"started       {status.SubmittedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}");
         Console.WriteLine($"wall time     {status.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s");
         Console.WriteLine($"output        {status.OutputDirectory}");
