@@ -78,10 +78,11 @@ public sealed partial class RaftNode
 
     /// <summary>
     /// While a Ready is outstanding (the host awaits its storage), hands out the messages produced since that need
-    /// nothing persisted first: the leader's heartbeats (which may carry entries: a leader may send entries before its
-    /// own write of them, §10.2.1, as it does with every Ready) and pre-vote probes. Without it a leader writing a
-    /// large snapshot falls silent for the whole write and its followers elect another. Appends for new proposals are
-    /// still built with the next Ready, so their batching is unchanged.
+    /// nothing persisted first: the leader's heartbeats and pre-vote probes. A heartbeat to a streaming follower also
+    /// carries the entries not yet sent to it, as outside a save (a leader may send entries before its own write of
+    /// them, §10.2.1, as it does with every Ready). Without it a leader writing a large snapshot falls silent for the
+    /// whole write and its followers elect another. Everything a term, a vote or a log must be durable for
+    /// (responses, vote requests) stays for the next Ready.
     /// </summary>
     public IReadOnlyList<RaftMessage> TakeMessages()
     {

@@ -116,7 +116,7 @@ internal sealed partial class RaftPeer
             Node.Tick();
             if (_pumping)
             {
-                // A save is out: the leader's heartbeats leave now, not after it (a snapshot's save can outlast an election timeout).
+                // A save is out: the heartbeats of this tick leave now, not after it (a snapshot's save can outlast an election timeout).
                 Send(Node.TakeMessages());
             }
 

@@ -45,6 +45,8 @@ public sealed class SqliteMembershipTable : IMembershipTable
             DataSource = Path.GetFullPath(options.DatabasePath),
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
+            // Microsoft.Data.Sqlite retries a busy database itself for this long, beside SQLite's busy_timeout.
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
     }
 
@@ -130,13 +132,15 @@ public sealed class SqliteMembershipTable : IMembershipTable
     /// <summary>
     /// Inserts (<paramref name="expectedRowEtag"/> null: the row must not exist) or updates (the row must exist with
     /// that etag) a silo's row, if the table is still at the version <paramref name="tableVersion"/>'s etag names; the
-    /// table then takes <paramref name="tableVersion"/>'s version. The row's etag becomes that version.
+    /// table then takes <paramref name="tableVersion"/>'s version, which must be newer (a row's etag is the version that
+    /// wrote it, so a version never comes back).
     /// </summary>
     private bool Write(MembershipEntry entry, string? expectedRowEtag, TableVersion tableVersion)
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction(deferred: false);
-        if (Etag(ReadVersion(connection, transaction)) != tableVersion.VersionEtag)
+        var current = ReadVersion(connection, transaction);
+        if (Etag(current) != tableVersion.VersionEtag || tableVersion.Version <= current)
         {
             return false;
         }

@@ -41,6 +41,8 @@ public sealed class SqliteReminderTable : IReminderTable
             DataSource = Path.GetFullPath(options.DatabasePath),
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
+            // Microsoft.Data.Sqlite retries a busy database itself for this long, beside SQLite's busy_timeout.
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
     }
 

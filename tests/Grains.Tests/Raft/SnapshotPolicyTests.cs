@@ -72,26 +72,39 @@ public sealed class SnapshotPolicyTests
         Assert.True(policy.IsDue(200));
     }
 
-    /// <summary>Peers of one group apply the same commands; with a 1,000-byte state the first is due at 250 entries, the second of three at 334, the third at 417.</summary>
+    /// <summary>
+    /// Peers of one group apply the same commands. With a state that stays at 1,000 bytes (4-byte commands) the first
+    /// peer snapshots every 250 entries; the second of three first at 334 and the third at 417, then every 250 like
+    /// the first: no two ever at the same index (with a rate instead of an offset, 4/3 of the period, the first two
+    /// would meet at 1,000 and 1,002).
+    /// </summary>
     [Fact]
-    public void PeersOfOneGroup_AreDueAtDifferentIndexes()
+    public void PeersOfOneGroup_SnapshotAPhaseApart_RoundAfterRound()
     {
         string[] peers = ["p0", "p1", "p2"];
         var policies = peers.Select(p => new SnapshotPolicy(EveryTenEntries, lastSnapshotBytes: 1_000, SnapshotPolicy.Stagger(p, peers))).ToList();
-        var dueAt = new int[peers.Length];
-        for (var entries = 1; dueAt.Contains(0); entries++)
+        var since = new int[peers.Length];
+        var taken = peers.Select(_ => new List<int>()).ToList();
+        for (var index = 1; index <= 5_000; index++)
         {
             for (var i = 0; i < policies.Count; i++)
             {
                 policies[i].Applied(4);
-                if (dueAt[i] == 0 && policies[i].IsDue(entries))
+                if (policies[i].IsDue(++since[i]))
                 {
-                    dueAt[i] = entries;
+                    taken[i].Add(index);
+                    policies[i].Capturing();
+                    policies[i].Serialized(1_000);
+                    since[i] = 0;
                 }
             }
         }
 
-        Assert.Equal([250, 334, 417], dueAt);
+        Assert.Equal([250, 500, 750], taken[0][..3]);
+        Assert.Equal([334, 584, 834], taken[1][..3]);
+        Assert.Equal([417, 667, 917], taken[2][..3]);
+        var all = taken.SelectMany((indexes, peer) => indexes.Select(index => (index, peer))).OrderBy(t => t.index).ToList();
+        Assert.All(all.Zip(all.Skip(1)), pair => Assert.True(pair.Second.index - pair.First.index >= 50, $"p{pair.First.peer} at {pair.First.index}, p{pair.Second.peer} at {pair.Second.index}"));
     }
 
     private static void Apply(SnapshotPolicy policy, int entries, int bytesEach)

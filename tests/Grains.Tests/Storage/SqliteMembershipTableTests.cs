@@ -48,7 +48,7 @@ public sealed class SqliteMembershipTableTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task AChangeBasedOnAnOlderVersion_Fails_AndChangesNothing()
+    public async Task AChangeBasedOnAnOlderVersion_OrNotAdvancingIt_Fails_AndChangesNothing()
     {
         var empty = await _table.ReadAll();
         Assert.True(await _table.InsertRow(Entry(_siloA, SiloStatus.Joining), empty.Version.Next()));
@@ -57,6 +57,8 @@ public sealed class SqliteMembershipTableTests : IAsyncLifetime, IDisposable
         Assert.False(await _table.InsertRow(Entry(_siloB, SiloStatus.Joining), empty.Version.Next()));
         var etagA = afterA.Members.Single().Item2;
         Assert.False(await _table.UpdateRow(Entry(_siloA, SiloStatus.Active), etagA, empty.Version.Next()));
+
+        Assert.False(await _table.InsertRow(Entry(_siloB, SiloStatus.Joining), afterA.Version));
 
         var read = await _table.ReadAll();
         Assert.Equal(afterA.Version, read.Version);

@@ -53,6 +53,38 @@ public sealed class SaveOutstandingTests
         leader.Advance(save);
     }
 
+    /// <summary>
+    /// During a follower's save: an append from the leader, a vote request of a newer term and its own campaign all
+    /// need something durable first (§5.1 term and vote, §5.3 entries); none of their messages comes out of
+    /// TakeMessages, and each goes with the next Ready, after its persist.
+    /// </summary>
+    [Fact]
+    public void DuringASave_NothingThatNeedsAPersistLeavesThroughTakeMessages()
+    {
+        var cluster = new MiniCluster(3);
+        var leader = cluster[cluster.Elect("n1")];
+        var term = leader.GetState().Term;
+        var follower = cluster["n2"];
+        var save = follower.GetReady();
+
+        follower.Step(new AppendEntriesRequest("n1", "n2", term, 0, 0, [], 0));
+        follower.Step(new RequestVoteRequest("n3", "n2", term + 1, follower.LastIndex + 10, term, PreVote: false));
+        for (var tick = 0; tick < 40; tick++)
+        {
+            follower.Tick();
+        }
+
+        var taken = follower.TakeMessages();
+        Assert.DoesNotContain(taken, m => m is AppendEntriesResponse or RequestVoteResponse or InstallSnapshotResponse);
+        Assert.DoesNotContain(taken, m => m is RequestVoteRequest { PreVote: false });
+
+        follower.Advance(save);
+        var next = follower.GetReady();
+        Assert.True(next.MustPersist);
+        Assert.Contains(next.MessagesAfterPersist, m => m is RequestVoteResponse);
+        Assert.Contains(next.MessagesAfterPersist, m => m is RequestVoteRequest { PreVote: false });
+    }
+
     [Fact]
     public void WithoutAnOutstandingReady_TakeMessagesGivesNothing_TheMessagesWaitForTheReady()
     {
