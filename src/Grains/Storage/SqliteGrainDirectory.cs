@@ -29,20 +29,13 @@ public sealed class SqliteGrainDirectory : IGrainDirectory, ILifecycleParticipan
 
     private readonly string _name;
     private readonly string _clusterId;
-    private readonly string _connectionString;
-    private readonly int _busyTimeoutMs;
+    private readonly SqliteDatabase _database;
 
     public SqliteGrainDirectory(string name, SqliteGrainDirectoryOptions options, IOptions<ClusterOptions> cluster)
     {
         _name = name;
         _clusterId = cluster.Value.ClusterId;
-        _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.GetFullPath(options.DatabasePath),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
+        _database = new SqliteDatabase(options.DatabasePath, options.BusyTimeout, fullSync: false);
     }
 
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -53,7 +46,7 @@ public sealed class SqliteGrainDirectory : IGrainDirectory, ILifecycleParticipan
     public Task<GrainAddress?> Register(GrainAddress address, GrainAddress? previousAddress) =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             var existing = Read(connection, transaction, address.GrainId);
             if (existing is not null && !(previousAddress is not null && existing.Matches(previousAddress)))
@@ -75,7 +68,7 @@ public sealed class SqliteGrainDirectory : IGrainDirectory, ILifecycleParticipan
     public Task Unregister(GrainAddress address) =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             using var delete = Command(connection, null, "DELETE FROM grain_directory WHERE cluster_id = $c AND grain_id = $g AND activation = $a");
             delete.Parameters.AddWithValue("$g", address.GrainId.ToString());
             delete.Parameters.AddWithValue("$a", address.ActivationId.ToParsableString());
@@ -85,14 +78,14 @@ public sealed class SqliteGrainDirectory : IGrainDirectory, ILifecycleParticipan
     public Task<GrainAddress?> Lookup(GrainId grainId) =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             return Read(connection, null, grainId);
         });
 
     public Task UnregisterSilos(List<SiloAddress> siloAddresses) =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var silo in siloAddresses)
             {
@@ -105,17 +98,7 @@ public sealed class SqliteGrainDirectory : IGrainDirectory, ILifecycleParticipan
         });
 
     private Task InitializeAsync(CancellationToken cancellationToken) =>
-        Task.Run(
-            () =>
-            {
-                SqliteFiles.CreateDirectoryFor(_connectionString);
-
-                using var connection = Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = Schema;
-                command.ExecuteNonQuery();
-            },
-            cancellationToken);
+        Task.Run(() => _database.Create(Schema), cancellationToken);
 
     private GrainAddress? Read(SqliteConnection connection, SqliteTransaction? transaction, GrainId grainId)
     {
@@ -134,16 +117,6 @@ public sealed class SqliteGrainDirectory : IGrainDirectory, ILifecycleParticipan
             ActivationId = ActivationId.FromParsableString(reader.GetString(1)),
             MembershipVersion = new MembershipVersion(reader.GetInt64(2)),
         };
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {_busyTimeoutMs};";
-        pragmas.ExecuteNonQuery();
-        return connection;
     }
 
     private SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)

@@ -16,8 +16,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
 {
     private readonly string _name;
     private readonly string _serviceId;
-    private readonly string _connectionString;
-    private readonly int _busyTimeoutMs;
+    private readonly SqliteDatabase _database;
     private readonly IGrainStorageSerializer _serializer;
 
     public SqliteGrainStorage(string name, SqliteGrainStorageOptions options, IGrainStorageSerializer serializer, IOptions<ClusterOptions> cluster)
@@ -25,13 +24,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
         _name = name;
         _serviceId = cluster.Value.ServiceId;
         _serializer = serializer;
-        _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.GetFullPath(options.DatabasePath),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
+        _database = new SqliteDatabase(options.DatabasePath, options.BusyTimeout, fullSync: true);
     }
 
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -40,7 +33,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             using var command = Command(connection, "SELECT version, payload FROM grain_state WHERE service_id = $s AND state_name = $n AND grain_id = $g", stateName, grainId);
             using var reader = command.ExecuteReader();
             if (!reader.Read())
@@ -62,7 +55,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
         Task.Run(() =>
         {
             var payload = _serializer.Serialize(grainState.State).ToArray();
-            using var connection = Open();
+            using var connection = _database.Open();
             long version;
             if (grainState.ETag is null)
             {
@@ -91,7 +84,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
         {
             if (grainState.ETag is not null)
             {
-                using var connection = Open();
+                using var connection = _database.Open();
                 using var delete = Command(connection, "DELETE FROM grain_state WHERE service_id = $s AND state_name = $n AND grain_id = $g AND version = $e", stateName, grainId);
                 delete.Parameters.AddWithValue("$e", ParseETag(grainState.ETag));
                 Expect(delete.ExecuteNonQuery() == 1, "clear", stateName, grainId, grainState.ETag);
@@ -104,36 +97,18 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
 
     private Task InitializeAsync(CancellationToken cancellationToken) =>
         Task.Run(
-            () =>
-            {
-                SqliteFiles.CreateDirectoryFor(_connectionString);
-
-                using var connection = Open();
-                using var command = connection.CreateCommand();
-                command.CommandText =
-                    """
-                    PRAGMA journal_mode = WAL;
-                    CREATE TABLE IF NOT EXISTS grain_state (
-                        service_id TEXT NOT NULL,
-                        state_name TEXT NOT NULL,
-                        grain_id   TEXT NOT NULL,
-                        version    INTEGER NOT NULL,
-                        payload    BLOB NOT NULL,
-                        PRIMARY KEY (service_id, state_name, grain_id)) WITHOUT ROWID;
-                    """;
-                command.ExecuteNonQuery();
-            },
+            () => _database.Create(
+                """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE IF NOT EXISTS grain_state (
+                    service_id TEXT NOT NULL,
+                    state_name TEXT NOT NULL,
+                    grain_id   TEXT NOT NULL,
+                    version    INTEGER NOT NULL,
+                    payload    BLOB NOT NULL,
+                    PRIMARY KEY (service_id, state_name, grain_id)) WITHOUT ROWID;
+                """),
             cancellationToken);
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {_busyTimeoutMs};";
-        pragmas.ExecuteNonQuery();
-        return connection;
-    }
 
     private SqliteCommand Command(SqliteConnection connection, string sql, string stateName, GrainId grainId)
     {

@@ -31,39 +31,23 @@ public sealed class SqliteMembershipTable : IMembershipTable
         """;
 
     private readonly string _clusterId;
-    private readonly string _connectionString;
-    private readonly int _busyTimeoutMs;
+    private readonly SqliteDatabase _database;
     private readonly Serializer<MembershipEntry> _serializer;
 
     public SqliteMembershipTable(SqliteTableOptions options, IOptions<ClusterOptions> cluster, Serializer<MembershipEntry> serializer)
     {
         _clusterId = cluster.Value.ClusterId;
         _serializer = serializer;
-        _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.GetFullPath(options.DatabasePath),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            // Microsoft.Data.Sqlite retries a busy database itself for this long, beside SQLite's busy_timeout.
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        }.ToString();
+        _database = new SqliteDatabase(options.DatabasePath, options.BusyTimeout, fullSync: true);
     }
 
     public Task InitializeMembershipTable(bool tryInitTableVersion) =>
-        Task.Run(() =>
-        {
-            SqliteFiles.CreateDirectoryFor(_connectionString);
-            using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = Schema;
-            command.ExecuteNonQuery();
-        });
+        Task.Run(() => _database.Create(Schema));
 
     public Task DeleteMembershipTableEntries(string clusterId) =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var table in (string[])["membership", "membership_version"])
             {
@@ -78,7 +62,7 @@ public sealed class SqliteMembershipTable : IMembershipTable
     public Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate) =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             var defunct = ReadRows(connection, transaction, silo: null)
                 .Where(row => row.Entry.Status == SiloStatus.Dead && LastUpdate(row.Entry) < beforeDate.UtcDateTime)
@@ -108,7 +92,7 @@ public sealed class SqliteMembershipTable : IMembershipTable
         Task.Run(() =>
         {
             // A heartbeat changes neither the row's etag nor the table version: reads before it stay usable for updates.
-            using var connection = Open();
+            using var connection = _database.Open();
             using var update = Command(connection, null, "UPDATE membership SET i_am_alive = $t WHERE cluster_id = $c AND silo = $s");
             update.Parameters.AddWithValue("$t", entry.IAmAliveTime.ToUniversalTime().Ticks);
             update.Parameters.AddWithValue("$s", entry.SiloAddress.ToParsableString());
@@ -119,7 +103,7 @@ public sealed class SqliteMembershipTable : IMembershipTable
 
     private MembershipTableData Read(SiloAddress? silo)
     {
-        using var connection = Open();
+        using var connection = _database.Open();
         // One read transaction: the rows and the version are of the same moment.
         using var transaction = connection.BeginTransaction(deferred: true);
         var version = ReadVersion(connection, transaction);
@@ -137,7 +121,7 @@ public sealed class SqliteMembershipTable : IMembershipTable
     /// </summary>
     private bool Write(MembershipEntry entry, string? expectedRowEtag, TableVersion tableVersion)
     {
-        using var connection = Open();
+        using var connection = _database.Open();
         using var transaction = connection.BeginTransaction(deferred: false);
         var current = ReadVersion(connection, transaction);
         if (Etag(current) != tableVersion.VersionEtag || tableVersion.Version <= current)
@@ -197,7 +181,7 @@ public sealed class SqliteMembershipTable : IMembershipTable
         while (reader.Read())
         {
             var entry = _serializer.Deserialize((byte[])reader.GetValue(0))
-                ?? throw new InvalidDataException($"Membership table {_connectionString}: an empty row in cluster {_clusterId}.");
+                ?? throw new InvalidDataException($"Membership table {_database.FullPath}: an empty row in cluster {_clusterId}.");
             entry.IAmAliveTime = new DateTime(reader.GetInt64(2), DateTimeKind.Utc);
             rows.Add((entry, reader.GetInt64(1)));
         }
@@ -206,17 +190,6 @@ public sealed class SqliteMembershipTable : IMembershipTable
     }
 
     private static string Etag(int version) => version.ToString(CultureInfo.InvariantCulture);
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragmas = connection.CreateCommand();
-        // FULL: a silo declared dead stays dead after a power loss.
-        pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {_busyTimeoutMs};";
-        pragmas.ExecuteNonQuery();
-        return connection;
-    }
 
     private SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {

@@ -29,37 +29,21 @@ public sealed class SqliteReminderTable : IReminderTable
     private const string Columns = "grain_id, reminder_name, start_at, period, etag";
 
     private readonly string _serviceId;
-    private readonly string _connectionString;
-    private readonly int _busyTimeoutMs;
+    private readonly SqliteDatabase _database;
 
     public SqliteReminderTable(SqliteTableOptions options, IOptions<ClusterOptions> cluster)
     {
         _serviceId = cluster.Value.ServiceId;
-        _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.GetFullPath(options.DatabasePath),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            // Microsoft.Data.Sqlite retries a busy database itself for this long, beside SQLite's busy_timeout.
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        }.ToString();
+        _database = new SqliteDatabase(options.DatabasePath, options.BusyTimeout, fullSync: true);
     }
 
     public Task Init() =>
-        Task.Run(() =>
-        {
-            SqliteFiles.CreateDirectoryFor(_connectionString);
-            using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = Schema;
-            command.ExecuteNonQuery();
-        });
+        Task.Run(() => _database.Create(Schema));
 
     public Task<ReminderTableData> ReadRows(GrainId grainId) =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             using var select = Command(connection, $"SELECT {Columns} FROM reminders WHERE service_id = $s AND grain_id = $g");
             select.Parameters.AddWithValue("$g", grainId.ToString());
             return new ReminderTableData(ReadEntries(select));
@@ -69,7 +53,7 @@ public sealed class SqliteReminderTable : IReminderTable
     public Task<ReminderTableData> ReadRows(uint begin, uint end) =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             var range = begin < end ? "grain_hash > $b AND grain_hash <= $e" : "(grain_hash > $b OR grain_hash <= $e)";
             using var select = Command(connection, $"SELECT {Columns} FROM reminders WHERE service_id = $s AND {range}");
             select.Parameters.AddWithValue("$b", (long)begin);
@@ -80,7 +64,7 @@ public sealed class SqliteReminderTable : IReminderTable
     public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             using var select = Command(connection, $"SELECT {Columns} FROM reminders WHERE service_id = $s AND grain_id = $g AND reminder_name = $n");
             select.Parameters.AddWithValue("$g", grainId.ToString());
             select.Parameters.AddWithValue("$n", reminderName);
@@ -92,7 +76,7 @@ public sealed class SqliteReminderTable : IReminderTable
         Task.Run(() =>
         {
             var etag = Guid.NewGuid().ToString("N");
-            using var connection = Open();
+            using var connection = _database.Open();
             using var upsert = Command(connection,
                 "INSERT OR REPLACE INTO reminders (service_id, grain_id, reminder_name, grain_hash, start_at, period, etag) VALUES ($s, $g, $n, $h, $t, $p, $etag)");
             upsert.Parameters.AddWithValue("$g", entry.GrainId.ToString());
@@ -109,7 +93,7 @@ public sealed class SqliteReminderTable : IReminderTable
     public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             using var delete = Command(connection, "DELETE FROM reminders WHERE service_id = $s AND grain_id = $g AND reminder_name = $n AND etag = $etag");
             delete.Parameters.AddWithValue("$g", grainId.ToString());
             delete.Parameters.AddWithValue("$n", reminderName);
@@ -120,7 +104,7 @@ public sealed class SqliteReminderTable : IReminderTable
     public Task TestOnlyClearTable() =>
         Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _database.Open();
             using var delete = Command(connection, "DELETE FROM reminders WHERE service_id = $s");
             delete.ExecuteNonQuery();
         });
@@ -142,16 +126,6 @@ public sealed class SqliteReminderTable : IReminderTable
         }
 
         return entries;
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {_busyTimeoutMs};";
-        pragmas.ExecuteNonQuery();
-        return connection;
     }
 
     private SqliteCommand Command(SqliteConnection connection, string sql)
