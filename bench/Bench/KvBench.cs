@@ -15,10 +15,14 @@ internal static class KvBench
     private const int KeyChars = 8;
     private const string KeyAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
+    /// <summary>Clients of the unmeasured load each system takes before its first cell.</summary>
+    private const int SettleClients = 16;
+
     public static async Task RunAsync(string[] args)
     {
         var seconds = Load.ArgInt(args, "--seconds", 10);
         var warmup = Load.ArgInt(args, "--warmup", 2);
+        var settle = Load.ArgInt(args, "--settle", 10);
         var storages = (Load.ArgString(args, "--storage") ?? "sqlite,redis").Split(',').Select(s => Enum.Parse<RaftStorage>(s, true)).ToArray();
         var clients = RaftBench.Ints(Load.ArgString(args, "--clients") ?? "1,16,64,256");
         var silos = Load.ArgInt(args, "--silos", 3);
@@ -34,7 +38,9 @@ internal static class KvBench
                               "of 3 peers (one per silo), `N` clerks (`KeyValueClient`, one request at a time each) sharing one Orleans client in the benchmark process; " +
                               "gets are ReadIndex queries of the leader. etcd 3.4: 3 members on loopback (default settings: WAL fsync on every write), `N` callers " +
                               "sharing one `dotnet-etcd` client, gets are etcd's default linearizable reads. Each etcd cell runs right after the project's cell " +
-                              "above it, while the other system idles.");
+                              $"above it, while the other system idles. Before its first cell each system takes {settle} s of unmeasured puts from " +
+                              $"{SettleClients} clients: the silos are processes started for the run, and for their first seconds they run code the JIT has " +
+                              "not yet optimized (tiered compilation), which is not the steady state a user's long-running silos are in.");
             Console.WriteLine();
             await using var etcd = await EtcdCluster.StartAsync();
             if (etcd is null)
@@ -75,16 +81,22 @@ internal static class KvBench
                 var group = $"kv-{Guid.NewGuid():N}"[..12];
                 string[] peers = ["p0", "p1", "p2"];
                 await KeyValueClient.CreateGroupAsync(cluster.Client, group, peers).WaitAsync(TimeSpan.FromSeconds(60));
-                var clerks = Enumerable.Range(0, clients.Max()).Select(_ => new KeyValueClient(cluster.Client, group, peers)).ToArray();
+                var clerks = Enumerable.Range(0, Math.Max(clients.Max(), SettleClients)).Select(_ => new KeyValueClient(cluster.Client, group, peers)).ToArray();
                 await clerks[0].PutAsync("warm", value).WaitAsync(TimeSpan.FromSeconds(60));
-                var ours = new WrittenKeys(clients.Max());
-                var theirs = new WrittenKeys(clients.Max());
+                var ours = new WrittenKeys(Math.Max(clients.Max(), SettleClients));
+                var theirs = new WrittenKeys(Math.Max(clients.Max(), SettleClients));
                 async Task<LoadResult> Measured(string op, int n, Func<int, Task<bool>> call)
                 {
                     var before = await cluster.MetricsAsync();
                     var result = await Load.RunAsync(n, call);
                     stats.Add(Stats.Of(storageName, op, n, before, await cluster.MetricsAsync()));
                     return result;
+                }
+
+                await Load.RunAsync(SettleClients, async c => { await clerks[c].PutAsync(ours.Next(c), value); return true; }, TimeSpan.FromSeconds(settle));
+                if (etcdClient is not null)
+                {
+                    await Load.RunAsync(SettleClients, async c => { await etcdClient.PutAsync(theirs.Next(c), value); return true; }, TimeSpan.FromSeconds(settle));
                 }
 
                 foreach (var n in clients)
