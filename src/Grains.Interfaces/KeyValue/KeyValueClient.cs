@@ -12,8 +12,10 @@ namespace RaftOrleans.Grains.Interfaces.KeyValue;
 /// <para>
 /// Requests go through a relay (<see cref="IRaftRouterGrain"/>): the client sends each relay key through one
 /// gateway, so a relay that timed out is avoided for a while and a paused gateway silo costs an attempt, not every
-/// request to the peers it would carry. A request goes first to the peer that last answered any clerk of this
-/// process (so after a leader change one clerk's discovery saves the others their timeouts), following its hints.
+/// request to the peers it would carry. A first attempt takes a relay on its peer's own silo when one is known
+/// (<see cref="RelaySilos"/>), so that it crosses between silos only to reach the peer. A request goes first to the
+/// peer that last answered any clerk of this process (so after a leader change one clerk's discovery saves the
+/// others their timeouts), following its hints.
 /// An attempt that outlasts its timeout while its peer goes on answering the other clerks is waited for, not sent
 /// again: under load the peer is busy, not gone, and a resend would only lengthen its queue. When the peer is
 /// silent, or no peer asked knows a leader, the request goes to every peer at once, each through its own relay,
@@ -52,6 +54,7 @@ public sealed class KeyValueClient
     private static readonly ConcurrentDictionary<string, (int Peer, long At)> SharedLeader = new(StringComparer.Ordinal);
 
     private readonly string _sharedKey;
+    private readonly RelaySilos _relaySilos;
     private long _sequence;
     private int _leaderGuess;
     private int _relay = Random.Shared.Next(Relays);
@@ -71,6 +74,7 @@ public sealed class KeyValueClient
         _attemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(1);
         _sharedKey = $"{group}\n{string.Join(',', peers)}";
         _leaderGuess = SharedLeader.GetValueOrDefault(_sharedKey).Peer;
+        _relaySilos = RelaySilos.For(grains, Relays);
     }
 
     public Guid ClientId { get; } = Guid.NewGuid();
@@ -166,7 +170,8 @@ public sealed class KeyValueClient
         for (var hop = 0; hop < _peers.Count; hop++)
         {
             var target = _leaderGuess;
-            var (reply, hint) = await AttemptAsync(target, _relay, read, command, firstSend: true, cancellationToken);
+            var relay = _relaySilos.Beside(RaftGroupConfig.PeerKey(_group, _peers[target]), IsUsable) ?? _relay;
+            var (reply, hint) = await AttemptAsync(target, relay, read, command, firstSend: true, cancellationToken);
             if (reply is not null)
             {
                 return Checked(reply);
@@ -271,6 +276,7 @@ public sealed class KeyValueClient
         catch (Exception exception) when (exception is TimeoutException or OrleansException)
         {
             AvoidRelay(relayKey);
+            _relaySilos.Forget(RaftGroupConfig.PeerKey(_group, _peers[target]));
             return (null, null);
         }
     }
@@ -331,6 +337,14 @@ public sealed class KeyValueClient
         if (relay == _relay)
         {
             _relay = UsableRelay();
+        }
+    }
+
+    private bool IsUsable(int relay)
+    {
+        lock (_relayAvoidedUntil)
+        {
+            return _relayAvoidedUntil[relay] <= Environment.TickCount64;
         }
     }
 
