@@ -24,12 +24,12 @@ internal static class AllBench
         {
             Console.WriteLine("# Benchmark results");
             Console.WriteLine();
-            Console.WriteLine($"Reproduce: `{Command}` (from the repository root; about 16 minutes; it overwrites this file).");
+            Console.WriteLine($"Reproduce: `{Command}` (from the repository root; about 18 minutes; it overwrites this file).");
             Console.WriteLine();
             Console.WriteLine($"Machine: {Machine()}. Run started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
             Console.WriteLine();
-            Console.WriteLine("The machine is shared: other builds and test runs were active during this run (see the load average), so " +
-                              "absolute figures are noisy; the ratios compare systems measured back to back in the same process.");
+            Console.WriteLine("The machine is a 2-core VM whose disk and CPU speed vary from run to run (see the load average; the benchmark " +
+                              "itself oversubscribes the cores), so absolute figures are noisy; the ratios compare systems measured back to back in the same process.");
             Console.WriteLine();
             Console.WriteLine("## Tables");
             Console.WriteLine();

@@ -13,7 +13,7 @@ namespace RaftOrleans.Grains.Interfaces.KeyValue;
 /// Requests go through a relay (<see cref="IRaftRouterGrain"/>): the client sends each relay key through one
 /// gateway, so a relay that timed out is avoided for a while and a paused gateway silo costs an attempt, not every
 /// request to the peers it would carry. A first attempt takes a relay on its peer's own silo when one is known
-/// (<see cref="RelaySilos"/>), so that it crosses between silos only to reach the peer. A request goes first to the
+/// (<see cref="RelaySilos"/>), so that it reaches the peer with no hop between silos. A request goes first to the
 /// peer that last answered any clerk of this process (so after a leader change one clerk's discovery saves the
 /// others their timeouts), following its hints.
 /// An attempt that outlasts its timeout while its peer goes on answering the other clerks is waited for, not sent

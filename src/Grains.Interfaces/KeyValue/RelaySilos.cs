@@ -7,8 +7,8 @@ namespace RaftOrleans.Grains.Interfaces.KeyValue;
 /// <summary>
 /// Where the relays of one client (its grain factory) and the peers they carry requests to run, learned in the
 /// background and shared by all clerks of that client. A client sends each relay key through one gateway, and the
-/// relay runs there: a request through a relay on its peer's own silo crosses between silos once each way less
-/// than one through another gateway (client, gateway, peer's silo, and back). What is learned is only a preference:
+/// relay runs there: a request through a relay on its peer's own silo goes from the client to that silo and back,
+/// one through a relay elsewhere also from the relay's silo to the peer's and back. What is learned is only a preference:
 /// every relay reaches every peer, so an entry gone stale (a peer moved, the gateways changed) costs that hop until
 /// the next refresh, never an answer.
 /// </summary>
