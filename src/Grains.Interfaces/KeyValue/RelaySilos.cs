@@ -68,16 +68,18 @@ internal sealed class RelaySilos
             return null;
         }
 
-        var beside = new List<int>();
+        // One of them uniformly at random, in one pass and without allocating (reservoir sampling).
+        int? chosen = null;
+        var seen = 0;
         for (var relay = 0; relay < _relaySilo.Length; relay++)
         {
-            if (Volatile.Read(ref _relaySilo[relay]) == silo && usable(relay))
+            if (Volatile.Read(ref _relaySilo[relay]) == silo && usable(relay) && Random.Shared.Next(++seen) == 0)
             {
-                beside.Add(relay);
+                chosen = relay;
             }
         }
 
-        return beside.Count > 0 ? beside[Random.Shared.Next(beside.Count)] : null;
+        return chosen;
     }
 
     /// <summary>An attempt at the peer did not come back: it may have moved, so where it runs is asked again on next use.</summary>

@@ -4,9 +4,11 @@ using RaftOrleans.Grains.Tests.Raft;
 
 namespace RaftOrleans.Grains.Tests.KeyValue;
 
-/// <summary>Which relays a clerk's requests take (<see cref="IRaftRouterGrain"/>).</summary>
-[Collection(RaftCollection.Name)]
-public sealed class KeyValueRelayTests(RaftClusterFixture fixture)
+/// <summary>
+/// Which relays a clerk's requests take (<see cref="IRaftRouterGrain"/>). A cluster of its own: the shared one loses
+/// and gains silos in other tests, and the client's gateways, which decide where a relay key runs, change with them.
+/// </summary>
+public sealed class KeyValueRelayTests(RaftClusterFixture fixture) : IClassFixture<RaftClusterFixture>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
