@@ -97,6 +97,32 @@ public sealed partial class RaftNode
     }
 
     /// <summary>
+    /// While a Ready is outstanding, hands out the entries committed since it was taken, for the host to apply at once
+    /// instead of after its save. Commitment counts durable copies only (a follower acknowledges after its write, the
+    /// leader counts its own entries after <see cref="Advance"/>), so an entry may be applied before this peer's own
+    /// write of it is done (§10.2.1): without it a leader writing a large snapshot answers no client for the whole
+    /// write although its followers go on committing. The host must apply the outstanding Ready's committed entries
+    /// and snapshot before any taken here; nothing is handed out while a snapshot from the leader waits for the next
+    /// Ready, since the entries after it must follow its restore.
+    /// </summary>
+    public IReadOnlyList<LogEntry> TakeCommittedEntries()
+    {
+        if (_outstanding is null || _pendingSnapshotApply is not null)
+        {
+            return [];
+        }
+
+        var committed = _log.Slice(_applying + 1, Math.Min(CommitIndex, _log.LastIndex));
+        if (committed.Length > 0)
+        {
+            _applying = committed[^1].Index;
+            _outstandingAppliedTo = _applying;
+        }
+
+        return committed;
+    }
+
+    /// <summary>
     /// Acknowledges that the host persisted, sent and applied <paramref name="ready"/>. The leader then counts its own
     /// newly durable entries toward commitment.
     /// </summary>

@@ -100,6 +100,9 @@ internal sealed partial class RaftPeer
     /// <summary>Sees every Ready as it is taken from the core (the simulator checks its invariants on them).</summary>
     public Action<Ready>? ReadyTaken { get; set; }
 
+    /// <summary>Sees the committed entries taken from the core while a save is out, as <see cref="ReadyTaken"/> sees a Ready's.</summary>
+    public Action<IReadOnlyList<LogEntry>>? CommittedTaken { get; set; }
+
     /// <summary>
     /// Runs a captured snapshot's serialization: inline by default (the simulator stays deterministic); a grain moves
     /// it off its scheduler, so that serializing a large state holds up neither heartbeats nor replies.
@@ -134,6 +137,11 @@ internal sealed partial class RaftPeer
         foreach (var message in messages)
         {
             Node.Step(message);
+        }
+
+        if (_pumping)
+        {
+            ApplyCommittedDuringSave();
         }
 
         Pump();
@@ -238,7 +246,11 @@ internal sealed partial class RaftPeer
         }
     }
 
-    /// <summary>The Ready loop: persist, send (acknowledgements only once durable), apply, advance.</summary>
+    /// <summary>
+    /// The Ready loop: send, apply, persist, send what needs the write (acknowledgements, votes), advance. Committed
+    /// entries are on a majority's disks already, so applying them and answering their clients waits for nothing of
+    /// this peer's own save (§10.2.1); those committed during the save are applied as they commit.
+    /// </summary>
     private async Task PumpAsync()
     {
         _pumping = true;
@@ -249,6 +261,8 @@ internal sealed partial class RaftPeer
                 var ready = Node.GetReady();
                 ReadyTaken?.Invoke(ready);
                 Send(ready.Messages);
+                Apply(ready.SnapshotToApply, ready.CommittedEntries);
+                ServeReads(ready.ReadStates);
                 if (ready.MustPersist)
                 {
                     var started = Stopwatch.GetTimestamp();
@@ -262,8 +276,6 @@ internal sealed partial class RaftPeer
                 }
 
                 Send(ready.MessagesAfterPersist);
-                Apply(ready);
-                ServeReads(ready.ReadStates);
                 Node.Advance(ready);
                 MaybeSnapshot();
                 CompactToSerialized();
@@ -316,9 +328,21 @@ internal sealed partial class RaftPeer
         }
     }
 
-    private void Apply(Ready ready)
+    /// <summary>Applies what the followers' acknowledgements (or the leader's commit index) committed while a save is out.</summary>
+    private void ApplyCommittedDuringSave()
     {
-        if (ready.SnapshotToApply is { } snapshot)
+        var committed = Node.TakeCommittedEntries();
+        if (committed.Count > 0)
+        {
+            CommittedTaken?.Invoke(committed);
+            Apply(null, committed);
+            ServeReads([]);
+        }
+    }
+
+    private void Apply(RaftSnapshot? snapshotToApply, IReadOnlyList<LogEntry> committed)
+    {
+        if (snapshotToApply is { } snapshot)
         {
             try
             {
@@ -334,13 +358,13 @@ internal sealed partial class RaftPeer
             _appliedIndex = Math.Max(_appliedIndex, snapshot.LastIncludedIndex);
         }
 
-        if (ready.CommittedEntries.Count > 0)
+        if (committed.Count > 0)
         {
-            RaftMetrics.EntriesApplied.Add(ready.CommittedEntries.Count, _groupTag);
-            RaftMetrics.ApplyBatch.Record(ready.CommittedEntries.Count, _groupTag);
+            RaftMetrics.EntriesApplied.Add(committed.Count, _groupTag);
+            RaftMetrics.ApplyBatch.Record(committed.Count, _groupTag);
         }
 
-        foreach (var entry in ready.CommittedEntries)
+        foreach (var entry in committed)
         {
             var outcome = ApplyEntry(entry);
             _appliedIndex = entry.Index;

@@ -121,8 +121,7 @@ public sealed partial class LabConfig
     internal void PeerApplied(int i, long index, string value) => Inside(() =>
     {
         var server = Servers[i];
-        server.CommitTerms.Remove(index, out var term);
-        ApplyValue(i, index, value, term);
+        ApplyValue(i, index, value, server.CommitTerms.Remove(index, out var term) ? term : null);
     });
 
     /// <param name="taken">The index the snapshot's state machine had applied when it was taken.</param>
@@ -189,6 +188,13 @@ public sealed partial class LabConfig
         {
             CheckNewEntries(i, peer.Node, ready);
             foreach (var entry in ready.CommittedEntries)
+            {
+                server.CommitTerms[entry.Index] = entry.Term;
+            }
+        });
+        peer.CommittedTaken = committed => Inside(() =>
+        {
+            foreach (var entry in committed)
             {
                 server.CommitTerms[entry.Index] = entry.Term;
             }
