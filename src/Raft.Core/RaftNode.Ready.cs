@@ -55,14 +55,7 @@ public sealed partial class RaftNode
         var snapshotToApply = _pendingSnapshotApply;
         _pendingSnapshotApply = null;
 
-        // Committed entries go out in index order, each once; entries covered by a snapshot never do (§7).
-        _applying = Math.Max(_applying, _log.SnapshotIndex);
-        var committed = _log.Slice(_applying + 1, Math.Min(CommitIndex, _log.LastIndex));
-        if (committed.Length > 0)
-        {
-            _applying = committed[^1].Index;
-        }
-
+        var committed = TakeCommitted();
         var messages = _messages;
         var messagesAfterPersist = _messagesAfterPersist;
         var readStates = _readStates;
@@ -112,11 +105,19 @@ public sealed partial class RaftNode
             return [];
         }
 
+        var committed = TakeCommitted();
+        _outstandingAppliedTo = _applying;
+        return committed;
+    }
+
+    /// <summary>Committed entries go out in index order, each once; entries covered by a snapshot never do (§7).</summary>
+    private LogEntry[] TakeCommitted()
+    {
+        _applying = Math.Max(_applying, _log.SnapshotIndex);
         var committed = _log.Slice(_applying + 1, Math.Min(CommitIndex, _log.LastIndex));
         if (committed.Length > 0)
         {
             _applying = committed[^1].Index;
-            _outstandingAppliedTo = _applying;
         }
 
         return committed;
