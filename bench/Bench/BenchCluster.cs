@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
-using RaftOrleans.Grains.Hosting;
+using RaftOrleans.MapReduce.Hosting;
+using RaftOrleans.Sqlite.Hosting;
 
 namespace RaftOrleans.Bench;
 

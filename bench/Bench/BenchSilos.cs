@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using RaftOrleans.Grains.Raft.Diagnostics;
+using RaftOrleans.Raft.Diagnostics;
 
 namespace RaftOrleans.Bench;
 

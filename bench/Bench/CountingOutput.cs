@@ -1,4 +1,4 @@
-using RaftOrleans.Grains.MapReduce.Apps;
+using RaftOrleans.MapReduce.Apps;
 
 namespace RaftOrleans.Bench;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
+using RaftOrleans.KeyValue.Client;
 using dotnet_etcd;
-using RaftOrleans.Grains.Interfaces.KeyValue;
 
 namespace RaftOrleans.Bench;
 

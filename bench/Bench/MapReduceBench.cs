@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Orleans.TestingHost;
-using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Interfaces.MapReduce;
-using RaftOrleans.Grains.MapReduce.Apps;
-using RaftOrleans.Grains.MapReduce.Execution;
+using RaftOrleans.MapReduce.Apps;
+using RaftOrleans.MapReduce.Execution;
 
 namespace RaftOrleans.Bench;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using RaftOrleans.Grains.Interfaces.Raft;
-using RaftOrleans.Grains.Raft.Storage;
 using RaftOrleans.Raft.Core;
+using RaftOrleans.Raft.Storage;
 
 namespace RaftOrleans.Bench;
 

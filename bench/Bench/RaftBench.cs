@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using DotNext.Net.Cluster.Consensus.Raft;
-using RaftOrleans.Grains.Interfaces.Raft;
 
 namespace RaftOrleans.Bench;
 

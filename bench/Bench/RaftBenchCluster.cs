@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Interfaces.Raft;
-using RaftOrleans.Grains.MapReduce.Placement;
-using RaftOrleans.Grains.Raft.StateMachines;
-using RaftOrleans.Grains.Raft.Storage;
+using RaftOrleans.MapReduce.Placement;
+using RaftOrleans.Raft.Hosting;
+using RaftOrleans.Raft.Storage;
+using RaftOrleans.Sqlite.Hosting;
 using StackExchange.Redis;
 
 namespace RaftOrleans.Bench;

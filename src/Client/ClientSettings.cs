@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Hosting;
 
 namespace RaftOrleans.Client;
 

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Interfaces;
+using RaftOrleans.Hosting;
 
 namespace RaftOrleans.Client;
 
@@ -87,7 +88,7 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
                 SiloPort = FreeTcpPort(),
                 GatewayPort = FreeTcpPort(),
                 DataDirectory = dataDirectory,
-                ClusterId = $"{SiloHostOptions.EmbeddedClusterPrefix}{Environment.ProcessId}",
+                ClusterId = $"{EmbeddedClusters.Prefix}{Environment.ProcessId}",
                 SingleSilo = true,
             };
             builder.UseOrleans(silo => silo.AddRaftOrleansSilo(options));

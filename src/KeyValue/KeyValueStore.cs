@@ -10,6 +10,9 @@ namespace RaftOrleans.KeyValue;
 /// </summary>
 public sealed class KeyValueStore(KvLimits limits)
 {
+    /// <summary>The name under which silos register the store as a Raft state machine, and groups name it.</summary>
+    public const string StateMachineName = "kv";
+
     private const byte SnapshotVersion = 1;
 
     /// <summary>Values as builders: an append costs what it appends, not the value's whole length (a log replayed after a restart re-applies thousands).</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using RaftOrleans.Grains.Interfaces.MapReduce;
-using RaftOrleans.Grains.MapReduce.Apps;
+using RaftOrleans.MapReduce.Apps;
 
 namespace RaftOrleans.Silo;
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +6,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Hosting;
+using RaftOrleans.MapReduce.Hosting;
+using RaftOrleans.Raft.Hosting;
 using RaftOrleans.Silo;
 
 // One silo per process. Configuration: appsettings.json beside the binary, then environment variables

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Hosting;
 
 namespace RaftOrleans.Silo;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using RaftOrleans.Grains.Interfaces.KeyValue;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Integration.Tests.Infrastructure;
+using RaftOrleans.KeyValue.Client;
 using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Integration.Tests;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using RaftOrleans.Grains.Interfaces.KeyValue;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.KeyValue;
+using RaftOrleans.KeyValue.Client;
 
 namespace RaftOrleans.Client.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using RaftOrleans.Grains.Interfaces.MapReduce;
-using RaftOrleans.Grains.MapReduce;
-using RaftOrleans.Grains.MapReduce.Jobs;
+using RaftOrleans.MapReduce.Hosting;
+using RaftOrleans.MapReduce.Jobs;
 
 namespace RaftOrleans.Client.Commands;
 

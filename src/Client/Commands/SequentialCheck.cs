@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using RaftOrleans.Grains.Interfaces.MapReduce;
-using RaftOrleans.Grains.MapReduce.Apps;
-using RaftOrleans.Grains.MapReduce.Execution;
+using RaftOrleans.MapReduce.Apps;
+using RaftOrleans.MapReduce.Execution;
 
 namespace RaftOrleans.Client.Commands;
 

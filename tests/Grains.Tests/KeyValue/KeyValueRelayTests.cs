@@ -1,6 +1,6 @@
-using RaftOrleans.Grains.Interfaces.KeyValue;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Grains.Tests.Raft;
+using RaftOrleans.KeyValue.Client;
 
 namespace RaftOrleans.Grains.Tests.KeyValue;
 

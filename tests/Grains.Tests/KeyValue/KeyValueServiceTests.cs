@@ -1,5 +1,5 @@
-using RaftOrleans.Grains.Interfaces.KeyValue;
 using RaftOrleans.Grains.Tests.Raft;
+using RaftOrleans.KeyValue.Client;
 
 namespace RaftOrleans.Grains.Tests.KeyValue;
 

@@ -1,6 +1,6 @@
 using RaftOrleans.Grains.Interfaces.MapReduce;
-using RaftOrleans.Grains.MapReduce.Apps;
 using RaftOrleans.Grains.Tests.MapReduce.Apps;
+using RaftOrleans.MapReduce.Apps;
 using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Grains.Tests.MapReduce;

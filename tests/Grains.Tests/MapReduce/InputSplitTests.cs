@@ -1,7 +1,7 @@
 using System.Text;
 using RaftOrleans.Grains.Interfaces.MapReduce;
-using RaftOrleans.Grains.MapReduce.Apps;
-using RaftOrleans.Grains.MapReduce.Execution;
+using RaftOrleans.MapReduce.Apps;
+using RaftOrleans.MapReduce.Execution;
 using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Grains.Tests.MapReduce;

@@ -1,5 +1,5 @@
-using RaftOrleans.Grains.MapReduce.Apps;
-using RaftOrleans.Grains.MapReduce.Execution;
+using RaftOrleans.MapReduce.Apps;
+using RaftOrleans.MapReduce.Execution;
 
 namespace RaftOrleans.Grains.Tests.MapReduce;
 

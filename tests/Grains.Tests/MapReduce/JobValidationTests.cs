@@ -1,5 +1,5 @@
 using RaftOrleans.Grains.Interfaces.MapReduce;
-using RaftOrleans.Grains.MapReduce.Apps;
+using RaftOrleans.MapReduce.Apps;
 using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Grains.Tests.MapReduce;

@@ -5,9 +5,10 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using RaftOrleans.Grains.Hosting;
-using RaftOrleans.Grains.Storage;
 using RaftOrleans.Grains.Tests.MapReduce.Apps;
+using RaftOrleans.MapReduce.Hosting;
+using RaftOrleans.Sqlite.Hosting;
+using RaftOrleans.Sqlite.Persistence;
 
 namespace RaftOrleans.Grains.Tests.MapReduce;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using RaftOrleans.Grains.Interfaces.Raft;
-using RaftOrleans.Grains.Raft.Storage;
-using RaftOrleans.Grains.Raft.Storage.Sqlite;
+using RaftOrleans.Raft.Storage;
+using RaftOrleans.Raft.Storage.Sqlite;
 
 namespace RaftOrleans.Grains.Tests.Raft;
 

@@ -1,10 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
 using Orleans.TestingHost;
-using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Interfaces.Raft;
-using RaftOrleans.Grains.Raft.Storage;
 using RaftOrleans.Raft.Core;
+using RaftOrleans.Raft.Storage;
 
 namespace RaftOrleans.Grains.Tests.Raft;
 

@@ -1,12 +1,13 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.TestingHost;
-using RaftOrleans.Grains.Hosting;
-using RaftOrleans.Grains.Raft.Storage;
-using RaftOrleans.Grains.Raft.Storage.Sqlite;
 using RaftOrleans.Grains.Tests.KeyValue;
+using RaftOrleans.KeyValue.Service;
+using RaftOrleans.Raft.Hosting;
+using RaftOrleans.Raft.Storage;
+using RaftOrleans.Raft.Storage.Sqlite;
+using RaftOrleans.Sqlite.Hosting;
 
 namespace RaftOrleans.Grains.Tests.Raft;
 

@@ -1,4 +1,5 @@
-using RaftOrleans.Grains.Raft;
+using RaftOrleans.Raft.Hosting;
+using RaftOrleans.Raft.Peer;
 
 namespace RaftOrleans.Grains.Tests.Raft;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
-using RaftOrleans.Grains.Storage;
+using RaftOrleans.Sqlite.Clustering;
 using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Grains.Tests.Storage;

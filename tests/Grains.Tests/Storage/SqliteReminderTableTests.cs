@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using RaftOrleans.Grains.Storage;
+using RaftOrleans.Sqlite.Clustering;
 using RaftOrleans.TestSupport;
 
 namespace RaftOrleans.Grains.Tests.Storage;

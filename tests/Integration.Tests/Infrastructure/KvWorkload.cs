@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using RaftOrleans.Grains.Interfaces.KeyValue;
+using RaftOrleans.KeyValue.Client;
 using RaftOrleans.Linearizability;
 
 namespace RaftOrleans.Integration.Tests.Infrastructure;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Orleans;
 
 namespace RaftOrleans.Raft.Core.Tests.Contract;
 

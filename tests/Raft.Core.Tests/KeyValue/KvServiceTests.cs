@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using RaftOrleans.Linearizability;
-using Xunit.Abstractions;
 
 namespace RaftOrleans.Raft.Core.Tests.KeyValue;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using RaftOrleans.Linearizability;
 using RaftOrleans.Raft.Core.Tests.Simulation;
-using Xunit.Abstractions;
 
 namespace RaftOrleans.Raft.Core.Tests.KeyValue;
 

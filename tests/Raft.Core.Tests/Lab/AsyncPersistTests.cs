@@ -1,5 +1,4 @@
 using RaftOrleans.Raft.Core.Tests.Simulation;
-using Xunit.Abstractions;
 
 namespace RaftOrleans.Raft.Core.Tests.Lab;
 

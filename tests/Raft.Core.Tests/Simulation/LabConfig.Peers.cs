@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using RaftOrleans.Grains.Interfaces.Raft;
-using RaftOrleans.Grains.Raft;
-using RaftOrleans.Grains.Raft.Storage;
+using RaftOrleans.Raft.Peer;
+using RaftOrleans.Raft.Storage;
 
 namespace RaftOrleans.Raft.Core.Tests.Simulation;
 

@@ -1,4 +1,4 @@
-using RaftOrleans.Grains.Raft;
+using RaftOrleans.Raft.Hosting;
 
 namespace RaftOrleans.Raft.Core.Tests.Simulation;
 

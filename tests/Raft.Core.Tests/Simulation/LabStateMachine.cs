@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using RaftOrleans.Grains.Raft.StateMachines;
+using RaftOrleans.Grains.Interfaces.Raft;
 
 namespace RaftOrleans.Raft.Core.Tests.Simulation;
 

@@ -1,5 +1,5 @@
 using RaftOrleans.Grains.Interfaces.Raft;
-using RaftOrleans.Grains.Raft.Storage;
+using RaftOrleans.Raft.Storage;
 
 namespace RaftOrleans.Raft.Core.Tests.Simulation;
 

@@ -1,4 +1,4 @@
-using RaftOrleans.Grains.Raft;
+using RaftOrleans.Raft.Peer;
 
 namespace RaftOrleans.Raft.Core.Tests.Simulation;
 

@@ -17,7 +17,7 @@ public sealed class SimServer
     public RaftNode? Node { get; set; }
 
     /// <summary><see cref="LabHost.Peer"/>: the production peer hosting <see cref="Node"/>.</summary>
-    internal RaftOrleans.Grains.Raft.RaftPeer? Peer { get; set; }
+    internal RaftOrleans.Raft.Peer.RaftPeer? Peer { get; set; }
 
     /// <summary><see cref="LabHost.Peer"/>: the server's durable store, kept across crashes.</summary>
     public SimRaftStorage? Storage { get; set; }

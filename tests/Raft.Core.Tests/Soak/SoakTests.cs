@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using RaftOrleans.Raft.Core.Tests.Simulation;
-using Xunit.Abstractions;
 
 namespace RaftOrleans.Raft.Core.Tests.Soak;
 

@@ -1,4 +1,4 @@
-using RaftOrleans.Grains.Interfaces.KeyValue;
+using RaftOrleans.KeyValue.Client;
 
 namespace RaftOrleans.Grains.Tests.KeyValue.Clerk;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using RaftOrleans.Grains.MapReduce.Apps;
+using RaftOrleans.MapReduce.Apps;
 
 namespace RaftOrleans.Grains.Tests.MapReduce.Apps;
 

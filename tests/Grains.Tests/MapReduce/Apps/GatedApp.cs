@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using RaftOrleans.Grains.MapReduce.Apps;
+using RaftOrleans.MapReduce.Apps;
 
 namespace RaftOrleans.Grains.Tests.MapReduce.Apps;
 

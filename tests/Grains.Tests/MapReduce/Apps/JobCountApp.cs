@@ -1,5 +1,5 @@
 using System.Globalization;
-using RaftOrleans.Grains.MapReduce.Apps;
+using RaftOrleans.MapReduce.Apps;
 
 namespace RaftOrleans.Grains.Tests.MapReduce.Apps;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Runtime.GrainDirectory;
 using Orleans.TestingHost;
-using RaftOrleans.Grains.Raft.Addressing;
+using RaftOrleans.Raft.Addressing;
 
 namespace RaftOrleans.Grains.Tests.Raft.Addressing;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RaftOrleans.Grains.Raft;
-using RaftOrleans.Grains.Raft.Diagnostics;
+using RaftOrleans.Raft.Diagnostics;
+using RaftOrleans.Raft.Hosting;
 
 namespace RaftOrleans.Grains.Tests.Raft.Diagnostics;
 

@@ -1,4 +1,3 @@
-using RaftOrleans.Grains.Raft.Diagnostics;
 
 namespace RaftOrleans.Grains.Tests.Raft.Diagnostics;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using RaftOrleans.Grains.Raft.Diagnostics;
+using RaftOrleans.Raft.Diagnostics;
 
 namespace RaftOrleans.Grains.Tests.Raft.Diagnostics;
 

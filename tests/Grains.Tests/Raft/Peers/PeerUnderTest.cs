@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using RaftOrleans.Grains.Interfaces.Raft;
-using RaftOrleans.Grains.Raft;
-using RaftOrleans.Grains.Raft.StateMachines;
-using RaftOrleans.Grains.Raft.Storage;
 using RaftOrleans.Raft.Core;
+using RaftOrleans.Raft.Hosting;
+using RaftOrleans.Raft.Peer;
+using RaftOrleans.Raft.Storage;
 
 namespace RaftOrleans.Grains.Tests.Raft.Peers;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using RaftOrleans.Grains.Interfaces.Raft;
-using RaftOrleans.Grains.Raft.StateMachines;
 using RaftOrleans.Raft.Core;
 
 namespace RaftOrleans.Grains.Tests.Raft.Peers;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using RaftOrleans.Grains.Raft.StateMachines;
+using RaftOrleans.Grains.Interfaces.Raft;
 
 namespace RaftOrleans.Grains.Tests.Raft.Peers;
 

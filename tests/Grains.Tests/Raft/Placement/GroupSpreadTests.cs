@@ -1,4 +1,4 @@
-using RaftOrleans.Grains.Raft.Placement;
+using RaftOrleans.Raft.Placement;
 
 namespace RaftOrleans.Grains.Tests.Raft.Placement;
 

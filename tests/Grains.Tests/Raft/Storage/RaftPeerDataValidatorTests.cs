@@ -1,5 +1,5 @@
-using RaftOrleans.Grains.Raft.Storage;
 using RaftOrleans.Raft.Core;
+using RaftOrleans.Raft.Storage;
 
 namespace RaftOrleans.Grains.Tests.Raft.Storage;
 

@@ -1,6 +1,6 @@
 using RaftOrleans.Grains.Interfaces.Raft;
-using RaftOrleans.Grains.Raft.Storage;
 using RaftOrleans.Raft.Core;
+using RaftOrleans.Raft.Storage;
 
 namespace RaftOrleans.Grains.Tests.Raft.Storage;
 

@@ -1,4 +1,4 @@
-using RaftOrleans.Grains.Raft.Storage;
+using RaftOrleans.Raft.Storage;
 
 namespace RaftOrleans.Grains.Tests.Raft.Storage;
 

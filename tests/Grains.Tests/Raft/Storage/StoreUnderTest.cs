@@ -1,6 +1,6 @@
-using RaftOrleans.Grains.Raft.Storage;
-using RaftOrleans.Grains.Raft.Storage.Redis;
-using RaftOrleans.Grains.Raft.Storage.Sqlite;
+using RaftOrleans.Raft.Storage;
+using RaftOrleans.Raft.Storage.Redis;
+using RaftOrleans.Raft.Storage.Sqlite;
 using RaftOrleans.TestSupport;
 using StackExchange.Redis;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using RaftOrleans.Grains.Raft.Storage;
 using RaftOrleans.Raft.Core;
+using RaftOrleans.Raft.Storage;
 
 namespace RaftOrleans.Grains.Tests.Raft.Storage;
 

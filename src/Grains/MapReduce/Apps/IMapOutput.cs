@@ -1,6 +1,0 @@
-namespace RaftOrleans.Grains.MapReduce.Apps;
-
-public interface IMapOutput
-{
-    void Emit(string key, string value);
-}

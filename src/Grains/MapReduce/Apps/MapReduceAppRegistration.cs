@@ -1,3 +1,0 @@
-namespace RaftOrleans.Grains.MapReduce.Apps;
-
-public sealed record MapReduceAppRegistration(string Name, IMapReduceApp App);

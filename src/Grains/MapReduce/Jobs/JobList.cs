@@ -1,7 +1,0 @@
-namespace RaftOrleans.Grains.MapReduce.Jobs;
-
-[GenerateSerializer, Alias("mr.JobList")]
-public sealed class JobList
-{
-    [Id(0)] public List<string> JobIds { get; set; } = [];
-}

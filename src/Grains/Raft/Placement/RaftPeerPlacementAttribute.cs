@@ -1,6 +1,0 @@
-using Orleans.Placement;
-
-namespace RaftOrleans.Grains.Raft.Placement;
-
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
-public sealed class RaftPeerPlacementAttribute() : PlacementAttribute(RaftPeerPlacement.Instance);

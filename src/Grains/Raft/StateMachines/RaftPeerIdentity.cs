@@ -1,4 +1,0 @@
-namespace RaftOrleans.Grains.Raft.StateMachines;
-
-/// <summary>Which peer of which group a state machine instance serves.</summary>
-public sealed record RaftPeerIdentity(string Group, string Peer);

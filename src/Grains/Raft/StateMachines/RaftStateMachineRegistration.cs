@@ -1,3 +1,0 @@
-namespace RaftOrleans.Grains.Raft.StateMachines;
-
-public sealed record RaftStateMachineRegistration(string Name, Func<RaftPeerIdentity, IRaftStateMachine> Create);

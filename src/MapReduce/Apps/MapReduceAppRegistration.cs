@@ -1,0 +1,3 @@
+namespace RaftOrleans.MapReduce.Apps;
+
+public sealed record MapReduceAppRegistration(string Name, IMapReduceApp App);

@@ -1,0 +1,9 @@
+namespace RaftOrleans.MapReduce.Jobs;
+
+[GenerateSerializer, Alias("mr.TaskProgress")]
+public enum TaskProgress
+{
+    Idle = 0,
+    InProgress = 1,
+    Done = 2,
+}

@@ -1,0 +1,44 @@
+using Microsoft.Data.Sqlite;
+
+namespace RaftOrleans.Sqlite;
+
+/// <summary>
+/// One SQLite database file of the embedded stores (grain state, grain directory, membership, reminders): pooled
+/// connections, each opened with the store's durability and a busy timeout that Microsoft.Data.Sqlite's own retry
+/// of a busy database follows too.
+/// </summary>
+internal sealed class SqliteDatabase(string path, TimeSpan busyTimeout, bool fullSync)
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = System.IO.Path.GetFullPath(path),
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+    }.ToString();
+
+    private readonly string _pragmas =
+        $"PRAGMA synchronous = {(fullSync ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};";
+
+    public string FullPath => System.IO.Path.GetFullPath(path);
+
+    /// <summary>Creates the file's directory and runs <paramref name="schema"/> (idempotent DDL).</summary>
+    public void Create(string schema)
+    {
+        SqliteFiles.CreateDirectoryFor(_connectionString);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = schema;
+        command.ExecuteNonQuery();
+    }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = _pragmas;
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+}

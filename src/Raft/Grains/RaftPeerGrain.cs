@@ -1,0 +1,292 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.GrainDirectory;
+using Orleans.Runtime.Placement;
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Raft.Core;
+using RaftOrleans.Raft.Diagnostics;
+using RaftOrleans.Raft.Hosting;
+using RaftOrleans.Raft.Peer;
+using RaftOrleans.Raft.Placement;
+using RaftOrleans.Raft.Storage;
+
+namespace RaftOrleans.Raft.Grains;
+
+/// <summary>
+/// Hosts one Raft peer (<see cref="RaftPeer"/>): activation (claiming its storage), the tick and ownership timers,
+/// the keep-alive reminder, and deactivation once the peer stops.
+/// <para>
+/// Interleaving model. Requests are not reentrant: each runs to completion. Peers talk only through one-way
+/// calls, so no request ever waits on another peer and two peers sending to each other cannot deadlock.
+/// <see cref="ExecuteAsync"/> always interleaves: it proposes synchronously and then waits for the apply, during
+/// which the peer must keep processing the messages that commit it. The peer's Ready loop runs in the background
+/// on this grain's scheduler and interleaves with requests only at its storage awaits.
+/// </para>
+/// <para>
+/// Fencing. Activation claims the peer in storage (bumping its incarnation) before reading it; the store checks
+/// the incarnation inside every save, so an activation that a newer one superseded changes nothing, stops
+/// acting and deactivates. One that writes nothing learns it from its periodic ownership check
+/// (<see cref="RaftOptions.OwnershipCheckPeriod"/>).
+/// </para>
+/// </summary>
+[RaftPeerPlacement]
+[GrainDirectory(GrainDirectoryName = DirectoryNames.RaftPeers)]
+internal sealed partial class RaftPeerGrain(
+    IRaftStorage storage,
+    RaftStateMachineRegistry stateMachines,
+    IOptions<RaftOptions> options,
+    ILocalSiloDetails silo,
+    IClusterMembershipService membership,
+    ILogger<RaftPeer> logger) : Grain, IRaftPeerGrain, IRemindable
+{
+    private const string KeepAliveReminder = "raft-keepalive";
+
+    private readonly RaftOptions _options = options.Value;
+    private RaftPeer? _peer;
+    private IGrainTimer? _ticker;
+    private IGrainTimer? _ownershipCheck;
+    private IGrainTimer? _rebalancer;
+
+    /// <summary>The last move this peer, as leader, asked for, until the moved peer is seen on its new silo or a deadline.</summary>
+    private (string Peer, string To, DateTime Until)? _move;
+
+    /// <summary>Since when every peer has matched the log, as seen by this leader's rebalancer; null while one lags.</summary>
+    private DateTime? _steadySince;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString());
+        var data = await store.ClaimAsync(join: null);
+        if (data.Group is not null)
+        {
+            Start(store, data);
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A save may still be in flight; once this activation is gone, a newer one may claim the peer, so this
+        // one must neither acknowledge nor apply what that save completes.
+        _peer?.Stop("cannot be followed: the peer deactivated");
+        return Task.CompletedTask;
+    }
+
+    public async Task InitializeAsync(RaftGroupConfig config)
+    {
+        Validate(config);
+        if (_peer is null)
+        {
+            // Nothing is kept in memory before the claim succeeded: a failed claim leaves the activation as it was.
+            var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString());
+            Start(store, await store.ClaimAsync(config));
+        }
+
+        if (!_peer!.Group.SameAs(config))
+        {
+            throw new GroupConfigMismatchException($"Raft peer '{Key}' belongs to group {Describe(_peer.Group)}, not {Describe(config)}.");
+        }
+    }
+
+    public Task DeliverConfirmedAsync(RaftMessage[] messages) => DeliverAsync(messages);
+
+    public Task DeliverAsync(RaftMessage[] messages)
+    {
+        if (_peer is { IsStopped: false } peer)
+        {
+            peer.Deliver(messages);
+        }
+        else
+        {
+            RaftMetrics.MessagesDropped.Add(messages.Length);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<StartResult> StartAsync(byte[] command)
+    {
+        var result = RequirePeer().Start(command);
+        return Task.FromResult(new StartResult(result.Accepted, result.Index, result.Term, result.LeaderHint));
+    }
+
+    public Task<byte[]> ExecuteAsync(byte[] command) => RequirePeer().ExecuteAsync(command);
+
+    public Task<byte[]> QueryAsync(byte[] query) => RequirePeer().QueryAsync(query);
+
+    public Task<PeerState> GetStateAsync()
+    {
+        var peer = RequirePeer();
+        var node = peer.Node;
+        var state = node.GetState();
+        return Task.FromResult(new PeerState(
+            state.Term,
+            state.IsLeader && !peer.IsStopped,
+            state.LeaderId,
+            node.CommitIndex,
+            node.LastApplied,
+            node.LastIndex,
+            node.LastIncludedIndex,
+            silo.SiloAddress.ToParsableString(),
+            peer.Incarnation));
+    }
+
+    public Task MoveToAsync(string to)
+    {
+        if (to != silo.SiloAddress.ToParsableString() && _peer is { IsStopped: false })
+        {
+            LogMoving(logger, Key, to);
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, SiloAddress.FromParsableString(to));
+            this.MigrateOnIdle();
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task CrashAsync()
+    {
+        LogCrash(logger, Key);
+        StopHosting("cannot be followed: the peer crashed");
+        return Task.CompletedTask;
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
+
+    private void Start(RaftPeerStore store, RaftPeerData data)
+    {
+        var group = data.Group!;
+        var stateMachine = stateMachines.Create(group.StateMachine, new RaftPeerIdentity(group.Name, RaftPeer.SelfId(Key, group)));
+        _peer = new RaftPeer(store, data, stateMachine, new GrainRaftTransport(GrainFactory, group.Name), _options, new Random(), logger)
+        {
+            Stopped = _ => StopHosting("cannot be followed: this activation stopped"),
+
+            // Off the grain's scheduler: a large state takes longer to serialize than an election timeout.
+            SerializeSnapshot = serialize => Task.Run(serialize),
+        };
+        _ticker = this.RegisterGrainTimer(() =>
+        {
+            _peer.Tick();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(_options.TickPeriod, _options.TickPeriod) { KeepAlive = true });
+        _ownershipCheck = this.RegisterGrainTimer(_peer.CheckOwnershipAsync, new GrainTimerCreationOptions(_options.OwnershipCheckPeriod, _options.OwnershipCheckPeriod));
+        if (_options.RebalancePeriod > TimeSpan.Zero)
+        {
+            // Interleaved: it only reads, and a peer on a silent silo must not hold up this one's messages.
+            _rebalancer = this.RegisterGrainTimer(RebalanceAsync, new GrainTimerCreationOptions(_options.RebalancePeriod, _options.RebalancePeriod) { Interleave = true });
+        }
+
+        _ = RegisterKeepAliveAsync();
+    }
+
+    /// <summary>The peer stops acting at once; the activation goes when idle, and the next call starts a new one from storage.</summary>
+    private void StopHosting(string why)
+    {
+        _peer?.Stop(why);
+        _ticker?.Dispose();
+        _ownershipCheck?.Dispose();
+        _rebalancer?.Dispose();
+        DeactivateOnIdle();
+    }
+
+    /// <summary>
+    /// As leader: when a silo holds two more of the group's peers than another, moves one of them (a follower when
+    /// it can) to the emptiest silo, one move at a time (<see cref="GroupSpread.Rebalance"/>). Nothing moves while
+    /// a peer is down or not where its storage says, nor a peer without which the caught-up peers are no majority,
+    /// nor anything until every peer has kept up for a whole period: a peer that just restarted may match the log and
+    /// still be busy applying it, and moving another one then would leave the leader without a responsive majority.
+    /// </summary>
+    private async Task RebalanceAsync()
+    {
+        if (_peer is not { IsStopped: false } peer || !peer.Node.GetState().IsLeader)
+        {
+            return;
+        }
+
+        var group = peer.Group;
+        var self = peer.Node.Id;
+        var owners = await Task.WhenAll(group.PeerIds.Select(async id =>
+            (Peer: id, Location: id == self ? silo.SiloAddress.ToParsableString() : (await storage.ReadOwnerAsync(RaftGroupConfig.PeerKey(group.Name, id))).Location)));
+        var locations = owners.ToDictionary(o => o.Peer, o => o.Location, StringComparer.Ordinal);
+        if (_move is { } pending && DateTime.UtcNow < pending.Until && locations.GetValueOrDefault(pending.Peer) != pending.To)
+        {
+            return;
+        }
+
+        // A peer may restart elsewhere only if the peers caught up without it still make a majority.
+        var node = peer.Node;
+        var window = (long)_options.MaxEntriesPerAppend * _options.MaxInflightAppends;
+        var caughtUp = group.PeerIds.Count(id => id == self || node.MatchIndex(id) >= node.CommitIndex - window);
+        var now = DateTime.UtcNow;
+        if (caughtUp < group.PeerIds.Count)
+        {
+            _steadySince = null;
+            return;
+        }
+
+        _steadySince ??= now;
+        if (now - _steadySince < _options.RebalancePeriod)
+        {
+            return;
+        }
+
+        var quorum = (group.PeerIds.Count / 2) + 1;
+        bool MayLeave(string id) => caughtUp - (id == self || node.MatchIndex(id) >= node.CommitIndex - window ? 1 : 0) >= quorum;
+
+        var up = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToList();
+        if (_peer.IsStopped || GroupSpread.Rebalance(locations, up, self, MayLeave) is not { } move)
+        {
+            _move = null;
+            return;
+        }
+
+        LogRebalancing(logger, group.Name, move.Peer, locations[move.Peer]!, move.To);
+        _move = (move.Peer, move.To, now + (4 * _options.RebalancePeriod));
+        _steadySince = null;
+        await GrainFactory.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(group.Name, move.Peer)).MoveToAsync(move.To);
+    }
+
+    private RaftPeer RequirePeer() => _peer ?? throw new UnknownGroupException(Key);
+
+    private async Task RegisterKeepAliveAsync()
+    {
+        // A reminder brings the peer back on a live silo even when no peer or client calls it.
+        if (ServiceProvider.GetService<IReminderService>() is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await this.RegisterOrUpdateReminder(KeepAliveReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+        catch (Exception exception)
+        {
+            LogReminderFailed(logger, exception, Key);
+        }
+    }
+
+    private void Validate(RaftGroupConfig config)
+    {
+        var peer = Key.StartsWith(config.Name + "/", StringComparison.Ordinal) ? Key[(config.Name.Length + 1)..] : null;
+        if (peer is null || !config.PeerIds.Contains(peer) || config.PeerIds.Distinct().Count() != config.PeerIds.Count)
+        {
+            throw new GroupConfigMismatchException($"Raft peer '{Key}' is not one of the distinct peers of {Describe(config)}.");
+        }
+
+        if (config.PeerIds.Any(p => p.Length == 0 || p.Contains('/')))
+        {
+            throw new GroupConfigMismatchException($"Peer ids of {Describe(config)} must be non-empty and hold no '/'.");
+        }
+
+        if (!stateMachines.Contains(config.StateMachine))
+        {
+            throw new GroupConfigMismatchException($"No Raft state machine '{config.StateMachine}' on this silo. Known: {string.Join(", ", stateMachines.Names)}.");
+        }
+    }
+
+    private static string Describe(RaftGroupConfig config) =>
+        $"'{config.Name}' [{string.Join(", ", config.PeerIds)}] running '{config.StateMachine}'";
+}

@@ -1,0 +1,571 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Raft.Core;
+using RaftOrleans.Raft.Diagnostics;
+using RaftOrleans.Raft.Hosting;
+using RaftOrleans.Raft.Storage;
+
+namespace RaftOrleans.Raft.Peer;
+
+/// <summary>
+/// One running Raft peer, whatever hosts it: it carries out the core's Ready loop (persist, send, apply, advance),
+/// keeps the callers of <see cref="ExecuteAsync"/> waiting for their entries, and snapshots its state machine.
+/// The grain hosts it (activation, timers, deactivation); the simulator drives the same class over its virtual
+/// network and storage. Not thread-safe: one logical thread calls it, and its storage awaits resume there (a
+/// grain's scheduler, or the simulator's synchronous completions). The loop touches the core only between
+/// awaits, and re-reads term and role from it after each.
+/// </summary>
+internal sealed partial class RaftPeer
+{
+    private readonly RaftPeerStore _store;
+    private readonly IRaftStateMachine _stateMachine;
+    private readonly IRaftTransport _transport;
+    private readonly ILogger _logger;
+    private readonly KeyValuePair<string, object?> _groupTag;
+
+    /// <summary>Commands proposed by <see cref="ExecuteAsync"/>, by log index, with the term they were appended in and when.</summary>
+    private readonly Dictionary<long, (long Term, TaskCompletionSource<byte[]> Completion, long Started)> _waiters = [];
+
+    /// <summary>Reads asked for and not yet answered, by request id.</summary>
+    private readonly Dictionary<long, (byte[] Query, TaskCompletionSource<byte[]> Completion)> _reads = [];
+
+    /// <summary>Reads confirmed by the core, waiting until the state machine has applied up to their index.</summary>
+    private readonly PriorityQueue<long, long> _readsToServe = new();
+
+    private bool _pumping;
+    private long _readIds;
+
+    /// <summary>A snapshot is being captured and serialized, or <see cref="_serialized"/> waits to compact the log.</summary>
+    private bool _snapshotting;
+
+    /// <summary>A serialized snapshot and the index it covers, once its serialization finished during a save.</summary>
+    private (long Index, byte[] Data)? _serialized;
+
+    /// <summary>The highest index the state machine has applied (or restored a snapshot of).</summary>
+    private long _appliedIndex;
+
+    /// <summary>The term, role and leader last logged, to log each change once.</summary>
+    private (long Term, RaftRole Role, string? Leader) _seen;
+
+    private readonly SnapshotPolicy _snapshots;
+
+    /// <param name="data">What <paramref name="store"/> claimed: the peer's group and durable state.</param>
+    public RaftPeer(
+        RaftPeerStore store,
+        RaftPeerData data,
+        IRaftStateMachine stateMachine,
+        IRaftTransport transport,
+        RaftOptions options,
+        Random random,
+        ILogger logger)
+    {
+        Group = data.Group ?? throw new ArgumentException($"Raft peer '{store.Peer}' belongs to no group.", nameof(data));
+        _store = store;
+        _stateMachine = stateMachine;
+        _transport = transport;
+        _logger = logger;
+        _groupTag = new(RaftMetrics.GroupTag, Group.Name);
+        var config = options.ToCoreConfig(SelfId(store.Peer, Group), Group.PeerIds);
+        if (data.Snapshot is { } snapshot)
+        {
+            stateMachine.Restore(snapshot.LastIncludedIndex, snapshot.Data);
+        }
+
+        Node = new RaftNode(config, random, data.HardState, data.Snapshot, data.Entries);
+        _snapshots = new SnapshotPolicy(options, data.Snapshot?.Data.Length ?? 0, SnapshotPolicy.Stagger(config.SelfId, Group.PeerIds));
+        _appliedIndex = Node.LastApplied;
+        _seen = (Node.CurrentTerm, Node.Role, Node.LeaderId);
+        LogStarted(logger, Key, Node.CurrentTerm, Node.LastIndex, Node.LastIncludedIndex, store.Incarnation);
+    }
+
+    public RaftGroupConfig Group { get; }
+
+    /// <summary>The core; hosts read it, and only this class drives it.</summary>
+    public RaftNode Node { get; }
+
+    public string Key => _store.Peer;
+
+    public long Incarnation => _store.Incarnation;
+
+    /// <summary>No Ready is being carried out: what storage holds is all the core handed out.</summary>
+    public bool IsIdle => !_pumping;
+
+    /// <summary>Set once the peer stopped acting: it sends, acknowledges and applies nothing more.</summary>
+    public bool IsStopped { get; private set; }
+
+    /// <summary>Called once when the peer stops on its own (superseded, or its storage failed): the host drops it.</summary>
+    public Action<Exception>? Stopped { get; set; }
+
+    /// <summary>Sees every Ready as it is taken from the core (the simulator checks its invariants on them).</summary>
+    public Action<Ready>? ReadyTaken { get; set; }
+
+    /// <summary>Sees the committed entries taken from the core while a save is out, as <see cref="ReadyTaken"/> sees a Ready's.</summary>
+    public Action<IReadOnlyList<LogEntry>>? CommittedTaken { get; set; }
+
+    /// <summary>
+    /// Runs a captured snapshot's serialization: inline by default (the simulator stays deterministic); a grain moves
+    /// it off its scheduler, so that serializing a large state holds up neither heartbeats nor replies.
+    /// </summary>
+    public Func<Func<byte[]>, Task<byte[]>> SerializeSnapshot { get; init; } = SerializeInline;
+
+    /// <summary>The peer id within its group, from its key <c>group/peer</c>.</summary>
+    public static string SelfId(string key, RaftGroupConfig group) => key[(group.Name.Length + 1)..];
+
+    public void Tick()
+    {
+        if (!IsStopped)
+        {
+            Node.Tick();
+            if (_pumping)
+            {
+                // A save is out: the heartbeats of this tick leave now, not after it (a snapshot's save can outlast an election timeout).
+                Send(Node.TakeMessages());
+            }
+
+            Pump();
+        }
+    }
+
+    public void Deliver(IReadOnlyList<RaftMessage> messages)
+    {
+        if (IsStopped)
+        {
+            return;
+        }
+
+        foreach (var message in messages)
+        {
+            Node.Step(message);
+        }
+
+        if (_pumping)
+        {
+            ApplyCommittedDuringSave();
+        }
+
+        Pump();
+    }
+
+    /// <summary>Start(command): as leader, appends it and says where; elsewhere rejects it with a hint.</summary>
+    public ProposeResult Start(byte[] command)
+    {
+        if (IsStopped)
+        {
+            return new ProposeResult(false, 0, Node.CurrentTerm, null);
+        }
+
+        var result = Node.Propose(command);
+        if (result.Accepted)
+        {
+            RaftMetrics.Proposals.Add(1, _groupTag);
+        }
+
+        Pump();
+        return result;
+    }
+
+    /// <summary>Appends the command as leader and completes with the state machine's result once it is applied here.</summary>
+    /// <exception cref="NotLeaderException">This peer is not the leader (thrown at once).</exception>
+    public Task<byte[]> ExecuteAsync(byte[] command)
+    {
+        var result = IsStopped ? default : Node.Propose(command);
+        if (!result.Accepted)
+        {
+            throw new NotLeaderException(Key, IsStopped ? null : result.LeaderHint);
+        }
+
+        // A leader reuses an index only after its own earlier entry there was cut away (it lost leadership and
+        // took a newer leader's log): that command can no longer commit.
+        if (_waiters.Remove(result.Index, out var replaced))
+        {
+            replaced.Completion.TrySetException(new LeadershipLostException(
+                $"Raft peer '{Key}': the entry at index {result.Index} of term {replaced.Term} was replaced by one of term {result.Term}."));
+        }
+
+        RaftMetrics.Proposals.Add(1, _groupTag);
+        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters[result.Index] = (result.Term, waiter, Stopwatch.GetTimestamp());
+        Pump();
+        return waiter.Task;
+    }
+
+    /// <summary>
+    /// A linearizable read (ReadIndex): as leader, confirms its leadership with a round of heartbeats, waits until
+    /// it has applied everything committed before the query arrived, then asks the state machine. Writes nothing.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This peer is not the leader (thrown at once).</exception>
+    public Task<byte[]> QueryAsync(byte[] query)
+    {
+        var id = ++_readIds;
+        var result = IsStopped ? default : Node.RequestRead(id);
+        if (!result.Accepted)
+        {
+            throw new NotLeaderException(Key, IsStopped ? null : result.LeaderHint);
+        }
+
+        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _reads[id] = (query, waiter);
+        Pump();
+        return waiter.Task;
+    }
+
+    /// <summary>Stops the peer if another activation claimed it (a follower taking empty heartbeats writes nothing).</summary>
+    public async Task CheckOwnershipAsync()
+    {
+        if (!IsStopped && !await _store.IsStillOwnerAsync() && !IsStopped)
+        {
+            Fail(new RaftStorageFencedException(Key, Incarnation));
+        }
+    }
+
+    /// <summary>From now on the peer sends, acknowledges and applies nothing; waiting callers learn why.</summary>
+    public void Stop(string why)
+    {
+        if (!IsStopped)
+        {
+            IsStopped = true;
+            FailWaitersUpTo(long.MaxValue, why);
+            FailReads(why);
+        }
+    }
+
+    private void Pump()
+    {
+        var now = (Node.CurrentTerm, Node.Role, Node.LeaderId);
+        if (now != _seen)
+        {
+            CountChanges(_seen, now);
+            _seen = now;
+            LogRoleChanged(_logger, Key, now.CurrentTerm, now.Role, now.LeaderId ?? "none");
+        }
+
+        if (!_pumping && !IsStopped && Node.HasReady)
+        {
+            _ = PumpAsync();
+        }
+    }
+
+    /// <summary>
+    /// The Ready loop: send, apply, persist, send what needs the write (acknowledgements, votes), advance. Committed
+    /// entries are on a majority's disks already, so applying them and answering their clients waits for nothing of
+    /// this peer's own save (§10.2.1); those committed during the save are applied as they commit.
+    /// </summary>
+    private async Task PumpAsync()
+    {
+        _pumping = true;
+        try
+        {
+            while (!IsStopped && Node.HasReady)
+            {
+                var ready = Node.GetReady();
+                ReadyTaken?.Invoke(ready);
+                Send(ready.Messages);
+                Apply(ready.SnapshotToApply, ready.CommittedEntries);
+                ServeReads(ready.ReadStates);
+                if (ready.MustPersist)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await _store.SaveAsync(ready);
+                    RaftMetrics.SaveDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _groupTag);
+                    RaftMetrics.SaveEntries.Record(ready.Entries.Count, _groupTag);
+                    if (IsStopped)
+                    {
+                        return;
+                    }
+                }
+
+                Send(ready.MessagesAfterPersist);
+                Node.Advance(ready);
+                MaybeSnapshot();
+                CompactToSerialized();
+            }
+        }
+        catch (Exception exception)
+        {
+            // The core cannot take a Ready back: the peer must restart from what storage holds.
+            Fail(exception);
+        }
+        finally
+        {
+            _pumping = false;
+        }
+    }
+
+    private void Send(IReadOnlyList<RaftMessage> messages)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var batch in messages.GroupBy(m => m.To))
+        {
+            _transport.Send(batch.Key, [.. batch]);
+        }
+
+        foreach (var message in messages)
+        {
+            RaftMetrics.MessagesSent.Add(1, _groupTag, new(RaftMetrics.MessageTag, message.GetType().Name));
+        }
+    }
+
+    private void CountChanges((long Term, RaftRole Role, string? Leader) before, (long Term, RaftRole Role, string? Leader) after)
+    {
+        if (after.Term > before.Term)
+        {
+            RaftMetrics.TermChanges.Add(1, _groupTag);
+        }
+
+        if (after.Role != before.Role && after.Role == RaftRole.Candidate)
+        {
+            RaftMetrics.Elections.Add(1, _groupTag);
+        }
+
+        if (after.Role != before.Role && after.Role == RaftRole.Leader)
+        {
+            RaftMetrics.LeaderChanges.Add(1, _groupTag);
+        }
+    }
+
+    /// <summary>Applies what the followers' acknowledgements (or the leader's commit index) committed while a save is out.</summary>
+    private void ApplyCommittedDuringSave()
+    {
+        var committed = Node.TakeCommittedEntries();
+        if (committed.Count > 0)
+        {
+            CommittedTaken?.Invoke(committed);
+            Apply(null, committed);
+            ServeReads([]);
+        }
+    }
+
+    private void Apply(RaftSnapshot? snapshotToApply, IReadOnlyList<LogEntry> committed)
+    {
+        if (snapshotToApply is { } snapshot)
+        {
+            try
+            {
+                _stateMachine.Restore(snapshot.LastIncludedIndex, snapshot.Data);
+            }
+            catch (Exception exception)
+            {
+                throw new InvalidOperationException($"Raft peer '{Key}': the state machine '{Group.StateMachine}' could not restore the snapshot at index {snapshot.LastIncludedIndex}.", exception);
+            }
+
+            FailWaitersUpTo(snapshot.LastIncludedIndex, "was covered by a snapshot from the leader");
+            _snapshots.Covered(snapshot.Data.Length);
+            _appliedIndex = Math.Max(_appliedIndex, snapshot.LastIncludedIndex);
+        }
+
+        if (committed.Count > 0)
+        {
+            RaftMetrics.EntriesApplied.Add(committed.Count, _groupTag);
+            RaftMetrics.ApplyBatch.Record(committed.Count, _groupTag);
+        }
+
+        foreach (var entry in committed)
+        {
+            var outcome = ApplyEntry(entry);
+            _appliedIndex = entry.Index;
+            if (_waiters.Remove(entry.Index, out var waiter))
+            {
+                if (waiter.Term != entry.Term)
+                {
+                    // Another leader's entry at our index means ours was overwritten and never committed.
+                    waiter.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}': the entry at index {entry.Index} of term {waiter.Term} was replaced by one of term {entry.Term}."));
+                }
+                else if (outcome.Failure is { } failure)
+                {
+                    waiter.Completion.TrySetException(new RaftCommandFailedException(Key, entry.Index, failure.Message));
+                }
+                else
+                {
+                    RaftMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(waiter.Started).TotalMilliseconds, _groupTag);
+                    waiter.Completion.TrySetResult(outcome.Result);
+                }
+            }
+        }
+    }
+
+    /// <summary>Answers the reads the core confirmed once their index is applied; fails those it could not confirm.</summary>
+    private void ServeReads(IReadOnlyList<ReadState> confirmed)
+    {
+        foreach (var read in confirmed)
+        {
+            if (read.Succeeded)
+            {
+                _readsToServe.Enqueue(read.RequestId, read.Index);
+            }
+            else if (_reads.Remove(read.RequestId, out var failed))
+            {
+                failed.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}' stopped being the leader before it could confirm a read; ask the leader again."));
+            }
+        }
+
+        while (_readsToServe.TryPeek(out var id, out var index) && index <= _appliedIndex)
+        {
+            _readsToServe.Dequeue();
+            if (!_reads.Remove(id, out var read))
+            {
+                continue;
+            }
+
+            try
+            {
+                read.Completion.TrySetResult(_stateMachine.Query(read.Query));
+                RaftMetrics.Reads.Add(1, _groupTag);
+            }
+            catch (Exception exception)
+            {
+                read.Completion.TrySetException(new RaftCommandFailedException(Key, index, exception.Message));
+            }
+        }
+    }
+
+    private void FailReads(string why)
+    {
+        foreach (var (_, read) in _reads)
+        {
+            read.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}': a read {why}; ask again."));
+        }
+
+        _reads.Clear();
+        _readsToServe.Clear();
+    }
+
+    /// <summary>
+    /// Applies one committed entry. A state machine that throws has failed this command deterministically (the
+    /// contract of <see cref="IRaftStateMachine"/>): every peer fails it alike and changes nothing, so the peer
+    /// reports it to the caller and goes on, rather than stopping the whole group on one bad command.
+    /// </summary>
+    private (byte[] Result, Exception? Failure) ApplyEntry(LogEntry entry)
+    {
+        try
+        {
+            if (entry.Kind == LogEntryKind.NoOp)
+            {
+                _stateMachine.ApplyNoOp(entry.Index);
+                return ([], null);
+            }
+
+            _snapshots.Applied(entry.Command.Length);
+            return (_stateMachine.Apply(entry.Index, entry.Command), null);
+        }
+        catch (Exception exception)
+        {
+            LogApplyFailed(_logger, exception, Key, Group.StateMachine, entry.Index);
+            return ([], exception);
+        }
+    }
+
+    /// <summary>
+    /// Compacts the log when <see cref="SnapshotPolicy"/> says so (§7): captures the state machine here, at the
+    /// index applied, has <see cref="SerializeSnapshot"/> turn the capture into bytes, and compacts the log to that
+    /// index once they exist. Meanwhile the peer goes on applying, replicating and answering.
+    /// </summary>
+    private void MaybeSnapshot()
+    {
+        if (_snapshotting || !_snapshots.IsDue(Node.LastApplied - Node.LastIncludedIndex))
+        {
+            return;
+        }
+
+        _ = SnapshotAsync(Node.LastApplied);
+    }
+
+    private async Task SnapshotAsync(long index)
+    {
+        _snapshotting = true;
+        var started = Stopwatch.GetTimestamp();
+        byte[] data;
+        try
+        {
+            _snapshots.Capturing();
+            data = await SerializeSnapshot(_stateMachine.CaptureSnapshot());
+        }
+        catch (Exception exception)
+        {
+            // Keep the log; the next threshold tries again.
+            LogSnapshotFailed(_logger, exception, Key, Group.StateMachine, index);
+            _snapshotting = false;
+            return;
+        }
+
+        RaftMetrics.SnapshotDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _groupTag);
+        RaftMetrics.SnapshotSize.Record(data.Length, _groupTag);
+        _snapshots.Serialized(data.Length);
+        _serialized = (index, data);
+        if (!_pumping)
+        {
+            // No Ready is out: the core may compact now. During a save, the Ready loop does it after Advance.
+            try
+            {
+                CompactToSerialized();
+            }
+            catch (Exception exception)
+            {
+                Fail(exception);
+            }
+
+            Pump();
+        }
+    }
+
+    private void CompactToSerialized()
+    {
+        if (_serialized is not { } snapshot)
+        {
+            return;
+        }
+
+        _serialized = null;
+        _snapshotting = false;
+        if (!IsStopped)
+        {
+            // Ignored when a snapshot from the leader already covers the index.
+            Node.Snapshot(snapshot.Index, snapshot.Data);
+        }
+    }
+
+    private static Task<byte[]> SerializeInline(Func<byte[]> serialize)
+    {
+        try
+        {
+            return Task.FromResult(serialize());
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException<byte[]>(exception);
+        }
+    }
+
+    private void FailWaitersUpTo(long index, string why)
+    {
+        foreach (var waiting in _waiters.Keys.Where(i => i <= index).ToList())
+        {
+            _waiters.Remove(waiting, out var waiter);
+            waiter.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}': the command at index {waiting} {why}; its fate is unknown."));
+        }
+    }
+
+    private void Fail(Exception exception)
+    {
+        if (IsStopped)
+        {
+            return;
+        }
+
+        if (exception is RaftStorageFencedException)
+        {
+            LogSuperseded(_logger, Key, Incarnation);
+        }
+        else
+        {
+            LogFailed(_logger, exception, Key);
+        }
+
+        Stop("cannot be followed: this activation stopped");
+        Stopped?.Invoke(exception);
+    }
+}
