@@ -63,7 +63,7 @@ public sealed class SiloHostOptions
     /// <summary>The service's reminders, when not <see cref="SingleSilo"/>.</summary>
     public string RemindersDatabasePath => Path.Combine(DataDirectory, "reminders.db");
 
-    /// <summary>Where the Raft peers' activations are found (<see cref="DirectoryNames.RaftPeers"/>).</summary>
+    /// <summary>Where the Raft peers' activations are found (<see cref="Raft.Hosting.DirectoryNames.RaftPeers"/>).</summary>
     public string DirectoryDatabasePath => Path.Combine(DataDirectory, "directory.db");
 
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);

@@ -1,14 +1,7 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using RaftOrleans.Hosting;
-using RaftOrleans.MapReduce.Hosting;
-using RaftOrleans.Raft.Hosting;
 using RaftOrleans.Silo;
 
 // One silo per process. Configuration: appsettings.json beside the binary, then environment variables

@@ -5,7 +5,7 @@ namespace RaftOrleans.Raft.Addressing;
 
 /// <summary>
 /// The silo's cache of addresses from the external grain directories (the Raft peers' directory is the only one),
-/// whose entries expire: a lookup after <see cref="RaftOptions.AddressCacheTtl"/> reads the directory again.
+/// whose entries expire: a lookup after <see cref="Hosting.RaftOptions.AddressCacheTtl"/> reads the directory again.
 /// Orleans corrects a cached address only when the old silo answers (a rejection or a forward). A peer that moved
 /// away from a silo which then stalls would stay unreachable from every silo that cached the old address until the
 /// stalled silo was declared dead, and its group could elect no leader meanwhile. An expiring entry bounds that

@@ -52,7 +52,7 @@ public sealed class RaftOptions
 
     /// <summary>
     /// ... and not before the commands applied since the last snapshot reach this multiple of its size, so that
-    /// snapshots of a large state are taken as rarely as the log grows by as much (<see cref="SnapshotPolicy"/>);
+    /// snapshots of a large state are taken as rarely as the log grows by as much (<see cref="Peer.SnapshotPolicy"/>);
     /// 0: the thresholds above alone.
     /// </summary>
     public double SnapshotLogToStateRatio { get; set; } = 1.0;

@@ -33,7 +33,7 @@ public sealed class Simulator
         Now = Math.Max(Now, time);
     }
 
-    /// <summary>Runs events until <paramref name="done"/> holds (checked after each event) or the queue is empty.</summary>
+    /// <summary>Runs events while <paramref name="notDone"/> holds (checked after each event) or the queue is empty.</summary>
     public void RunWhile(Func<bool> notDone)
     {
         while (notDone() && _queue.TryDequeue(out var action, out var key))
