@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Raft.Core;
+using RaftOrleans.Raft.Diagnostics;
+
+namespace RaftOrleans.Raft.Peer;
+
+internal sealed partial class RaftPeer
+{
+    /// <summary>Start(command): as leader, appends it and says where; elsewhere rejects it with a hint.</summary>
+    public ProposeResult Start(byte[] command)
+    {
+        if (IsStopped)
+        {
+            return new ProposeResult(false, 0, Node.CurrentTerm, null);
+        }
+
+        var result = Node.Propose(command);
+        if (result.Accepted)
+        {
+            RaftMetrics.Proposals.Add(1, _groupTag);
+        }
+
+        Pump();
+        return result;
+    }
+
+    /// <summary>Appends the command as leader and completes with the state machine's result once it is applied here.</summary>
+    /// <exception cref="NotLeaderException">This peer is not the leader (thrown at once).</exception>
+    public Task<byte[]> ExecuteAsync(byte[] command)
+    {
+        var result = IsStopped ? default : Node.Propose(command);
+        if (!result.Accepted)
+        {
+            throw new NotLeaderException(Key, IsStopped ? null : result.LeaderHint);
+        }
+
+        // A leader reuses an index only after its own earlier entry there was cut away (it lost leadership and
+        // took a newer leader's log): that command can no longer commit.
+        if (_waiters.Remove(result.Index, out var replaced))
+        {
+            replaced.Completion.TrySetException(new LeadershipLostException(
+                $"Raft peer '{Key}': the entry at index {result.Index} of term {replaced.Term} was replaced by one of term {result.Term}."));
+        }
+
+        RaftMetrics.Proposals.Add(1, _groupTag);
+        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters[result.Index] = (result.Term, waiter, Stopwatch.GetTimestamp());
+        Pump();
+        return waiter.Task;
+    }
+
+    /// <summary>
+    /// A linearizable read (ReadIndex): as leader, confirms its leadership with a round of heartbeats, waits until
+    /// it has applied everything committed before the query arrived, then asks the state machine. Writes nothing.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This peer is not the leader (thrown at once).</exception>
+    public Task<byte[]> QueryAsync(byte[] query)
+    {
+        var id = ++_readIds;
+        var result = IsStopped ? default : Node.RequestRead(id);
+        if (!result.Accepted)
+        {
+            throw new NotLeaderException(Key, IsStopped ? null : result.LeaderHint);
+        }
+
+        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _reads[id] = (query, waiter);
+        Pump();
+        return waiter.Task;
+    }
+
+    /// <summary>Answers the reads the core confirmed once their index is applied; fails those it could not confirm.</summary>
+    private void ServeReads(IReadOnlyList<ReadState> confirmed)
+    {
+        foreach (var read in confirmed)
+        {
+            if (read.Succeeded)
+            {
+                _readsToServe.Enqueue(read.RequestId, read.Index);
+            }
+            else if (_reads.Remove(read.RequestId, out var failed))
+            {
+                failed.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}' stopped being the leader before it could confirm a read; ask the leader again."));
+            }
+        }
+
+        while (_readsToServe.TryPeek(out var id, out var index) && index <= _appliedIndex)
+        {
+            _readsToServe.Dequeue();
+            if (!_reads.Remove(id, out var read))
+            {
+                continue;
+            }
+
+            try
+            {
+                read.Completion.TrySetResult(_stateMachine.Query(read.Query));
+                RaftMetrics.Reads.Add(1, _groupTag);
+            }
+            catch (Exception exception)
+            {
+                read.Completion.TrySetException(new RaftCommandFailedException(Key, index, exception.Message));
+            }
+        }
+    }
+
+    private void FailReads(string why)
+    {
+        foreach (var (_, read) in _reads)
+        {
+            read.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}': a read {why}; ask again."));
+        }
+
+        _reads.Clear();
+        _readsToServe.Clear();
+    }
+
+    private void FailWaitersUpTo(long index, string why)
+    {
+        foreach (var waiting in _waiters.Keys.Where(i => i <= index).ToList())
+        {
+            _waiters.Remove(waiting, out var waiter);
+            waiter.Completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}': the command at index {waiting} {why}; its fate is unknown."));
+        }
+    }
+}
