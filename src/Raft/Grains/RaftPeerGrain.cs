@@ -38,6 +38,7 @@ internal sealed partial class RaftPeerGrain(
     IOptions<RaftOptions> options,
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
+    TimeProvider time,
     ILogger<RaftPeer> logger) : Grain, IRaftPeerGrain, IRemindable
 {
     private const string KeepAliveReminder = "raft-keepalive";
@@ -46,13 +47,8 @@ internal sealed partial class RaftPeerGrain(
     private RaftPeer? _peer;
     private IGrainTimer? _ticker;
     private IGrainTimer? _ownershipCheck;
-    private IGrainTimer? _rebalancer;
-
-    /// <summary>The last move this peer, as leader, asked for, until the moved peer is seen on its new silo or a deadline.</summary>
-    private (string Peer, string To, DateTime Until)? _move;
-
-    /// <summary>Since when every peer has matched the log, as seen by this leader's rebalancer; null while one lags.</summary>
-    private DateTime? _steadySince;
+    private IGrainTimer? _rebalanceTimer;
+    private PeerRebalancer? _rebalancer;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -175,7 +171,8 @@ internal sealed partial class RaftPeerGrain(
         if (_options.RebalancePeriod > TimeSpan.Zero)
         {
             // Interleaved: it only reads, and a peer on a silent silo must not hold up this one's messages.
-            _rebalancer = this.RegisterGrainTimer(RebalanceAsync, new GrainTimerCreationOptions(_options.RebalancePeriod, _options.RebalancePeriod) { Interleave = true });
+            _rebalancer = new PeerRebalancer(storage, _options, time);
+            _rebalanceTimer = this.RegisterGrainTimer(RebalanceAsync, new GrainTimerCreationOptions(_options.RebalancePeriod, _options.RebalancePeriod) { Interleave = true });
         }
 
         _ = RegisterKeepAliveAsync();
@@ -187,66 +184,30 @@ internal sealed partial class RaftPeerGrain(
         _peer?.Stop(why);
         _ticker?.Dispose();
         _ownershipCheck?.Dispose();
-        _rebalancer?.Dispose();
+        _rebalanceTimer?.Dispose();
         DeactivateOnIdle();
     }
 
-    /// <summary>
-    /// As leader: when a silo holds two more of the group's peers than another, moves one of them (a follower when
-    /// it can) to the emptiest silo, one move at a time (<see cref="GroupSpread.Rebalance"/>). Nothing moves while
-    /// a peer is down or not where its storage says, nor a peer without which the caught-up peers are no majority,
-    /// nor anything until every peer has kept up for a whole period: a peer that just restarted may match the log and
-    /// still be busy applying it, and moving another one then would leave the leader without a responsive majority.
-    /// </summary>
+    /// <summary>As leader: moves one peer when a silo holds two more of the group's peers than another (<see cref="PeerRebalancer"/>).</summary>
     private async Task RebalanceAsync()
     {
-        if (_peer is not { IsStopped: false } peer || !peer.Node.GetState().IsLeader)
+        if (_peer is not { IsStopped: false } peer || !peer.Node.GetState().IsLeader || _rebalancer is null)
         {
             return;
         }
 
-        var group = peer.Group;
-        var self = peer.Node.Id;
-        var owners = await Task.WhenAll(group.PeerIds.Select(async id =>
-            (Peer: id, Location: id == self ? silo.SiloAddress.ToParsableString() : (await storage.ReadOwnerAsync(RaftGroupConfig.PeerKey(group.Name, id))).Location)));
-        var locations = owners.ToDictionary(o => o.Peer, o => o.Location, StringComparer.Ordinal);
-        if (_move is { } pending && DateTime.UtcNow < pending.Until && locations.GetValueOrDefault(pending.Peer) != pending.To)
+        var move = await _rebalancer.NextMoveAsync(peer.Node, peer.Group, silo.SiloAddress.ToParsableString(), ActiveSilos);
+        if (move is not { } m || peer.IsStopped)
         {
             return;
         }
 
-        // A peer may restart elsewhere only if the peers caught up without it still make a majority.
-        var node = peer.Node;
-        var window = (long)_options.MaxEntriesPerAppend * _options.MaxInflightAppends;
-        var caughtUp = group.PeerIds.Count(id => id == self || node.MatchIndex(id) >= node.CommitIndex - window);
-        var now = DateTime.UtcNow;
-        if (caughtUp < group.PeerIds.Count)
-        {
-            _steadySince = null;
-            return;
-        }
-
-        _steadySince ??= now;
-        if (now - _steadySince < _options.RebalancePeriod)
-        {
-            return;
-        }
-
-        var quorum = (group.PeerIds.Count / 2) + 1;
-        bool MayLeave(string id) => caughtUp - (id == self || node.MatchIndex(id) >= node.CommitIndex - window ? 1 : 0) >= quorum;
-
-        var up = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToList();
-        if (_peer.IsStopped || GroupSpread.Rebalance(locations, up, self, MayLeave) is not { } move)
-        {
-            _move = null;
-            return;
-        }
-
-        LogRebalancing(logger, group.Name, move.Peer, locations[move.Peer]!, move.To);
-        _move = (move.Peer, move.To, now + (4 * _options.RebalancePeriod));
-        _steadySince = null;
-        await GrainFactory.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(group.Name, move.Peer)).MoveToAsync(move.To);
+        LogRebalancing(logger, peer.Group.Name, m.Peer, m.From, m.To);
+        await GrainFactory.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(peer.Group.Name, m.Peer)).MoveToAsync(m.To);
     }
+
+    private IReadOnlyList<string> ActiveSilos() =>
+        membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToList();
 
     private RaftPeer RequirePeer() => _peer ?? throw new UnknownGroupException(Key);
 
