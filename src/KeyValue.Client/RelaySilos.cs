@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using RaftOrleans.Grains.Interfaces;
 using RaftOrleans.Grains.Interfaces.Raft;
 
 namespace RaftOrleans.KeyValue.Client;
@@ -23,27 +24,32 @@ internal sealed class RelaySilos
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(1);
 
     private readonly IGrainFactory _grains;
+    private readonly TimeProvider _time;
     private readonly string?[] _relaySilo;
     private readonly ConcurrentDictionary<string, (string? Silo, long At)> _peerSilo = new(StringComparer.Ordinal);
     private long _relaysAskedAt = long.MinValue / 2;
 
-    private RelaySilos(IGrainFactory grains, int relays)
+    private RelaySilos(IGrainFactory grains, int relays, TimeProvider time)
     {
         _grains = grains;
+        _time = time;
         _relaySilo = new string?[relays];
     }
 
-    public static RelaySilos For(IGrainFactory grains, int relays) => ByClient.GetValue(grains, g => new RelaySilos(g, relays));
+    /// <summary>The one instance of a client; the first clerk's <paramref name="time"/> serves all.</summary>
+    public static RelaySilos For(IGrainFactory grains, int relays, TimeProvider time) => ByClient.GetValue(grains, g => new RelaySilos(g, relays, time));
 
     /// <summary>
     /// A relay on the silo of <paramref name="peerKey"/> that <paramref name="usable"/> accepts, chosen at random among
-    /// them; null while either location is not known yet (the questions are then on their way).
+    /// them (<paramref name="next"/>: a random number below its argument); null while either location is not known yet
+    /// (the questions are then on their way).
     /// </summary>
-    public int? Beside(string peerKey, Func<int, bool> usable)
+    public int? Beside(string peerKey, Func<int, bool> usable, Func<int, int> next)
     {
-        var now = Environment.TickCount64;
+        var now = _time.GetTimestamp();
+        var refresh = (long)(Refresh.TotalSeconds * _time.TimestampFrequency);
         var asked = Interlocked.Read(ref _relaysAskedAt);
-        if (now - asked >= Refresh.TotalMilliseconds && Interlocked.CompareExchange(ref _relaysAskedAt, now, asked) == asked)
+        if (now - asked >= refresh && Interlocked.CompareExchange(ref _relaysAskedAt, now, asked) == asked)
         {
             _ = AskRelaysAsync();
         }
@@ -58,7 +64,7 @@ internal sealed class RelaySilos
             return null;
         }
 
-        if (now - peer.At >= Refresh.TotalMilliseconds && _peerSilo.TryUpdate(peerKey, (peer.Silo, now), peer))
+        if (now - peer.At >= refresh && _peerSilo.TryUpdate(peerKey, (peer.Silo, now), peer))
         {
             _ = AskPeerAsync(peerKey);
         }
@@ -73,7 +79,7 @@ internal sealed class RelaySilos
         var seen = 0;
         for (var relay = 0; relay < _relaySilo.Length; relay++)
         {
-            if (Volatile.Read(ref _relaySilo[relay]) == silo && usable(relay) && Random.Shared.Next(++seen) == 0)
+            if (Volatile.Read(ref _relaySilo[relay]) == silo && usable(relay) && next(++seen) == 0)
             {
                 chosen = relay;
             }
@@ -91,10 +97,10 @@ internal sealed class RelaySilos
         {
             try
             {
-                var silo = await _grains.GetGrain<IRaftRouterGrain>(relay).SiloAsync().WaitAsync(AskTimeout);
+                var silo = await _grains.GetGrain<IRaftRouterGrain>(relay).SiloAsync().WaitAsync(AskTimeout, _time);
                 Volatile.Write(ref _relaySilo[relay], silo);
             }
-            catch (Exception exception) when (exception is TimeoutException or OrleansException)
+            catch (Exception exception) when (GrainCalls.IsTransient(exception))
             {
                 Volatile.Write(ref _relaySilo[relay], null);
             }
@@ -105,10 +111,10 @@ internal sealed class RelaySilos
     {
         try
         {
-            var state = await _grains.GetGrain<IRaftPeerGrain>(peerKey).GetStateAsync().WaitAsync(AskTimeout);
-            _peerSilo[peerKey] = (state.Silo, Environment.TickCount64);
+            var state = await _grains.GetGrain<IRaftPeerGrain>(peerKey).GetStateAsync().WaitAsync(AskTimeout, _time);
+            _peerSilo[peerKey] = (state.Silo, _time.GetTimestamp());
         }
-        catch (Exception exception) when (exception is TimeoutException or OrleansException)
+        catch (Exception exception) when (GrainCalls.IsTransient(exception))
         {
             // Asked again on next use (at most once per AskTimeout, the entry stands while a question is out).
             _peerSilo.TryRemove(peerKey, out _);

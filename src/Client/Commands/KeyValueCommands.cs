@@ -190,7 +190,8 @@ internal static class KeyValueCommands
             value = argument ?? throw new ArgumentException($"kv {command}: no value; give it as an argument, '-' for stdin, or --value-file.");
         }
 
-        return new KvLimits().Check(KvOperation.Put, key, value) is { } problem ? throw new ArgumentException(problem) : value;
+        KeyValueClient.Validate(KvOperation.Put, key, value);
+        return value;
     }
 
     private static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<KeyValueClient, CancellationToken, Task> body, Action? validate = null) =>

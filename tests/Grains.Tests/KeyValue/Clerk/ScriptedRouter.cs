@@ -7,10 +7,10 @@ namespace RaftOrleans.Grains.Tests.KeyValue.Clerk;
 /// <summary>
 /// Stands for every relay and the group's peers behind them. The peer <see cref="Leader"/> answers each request
 /// after the delay <see cref="DelayOf"/> gives it (by its key and how often it arrived there) and counts arrivals per
-/// request; the others answer that they are not the leader, naming <see cref="Hint"/>. A peer in
+/// request, on <c>time</c>; the others answer that they are not the leader, naming <see cref="Hint"/>. A peer in
 /// <see cref="Silent"/> never answers.
 /// </summary>
-internal sealed class ScriptedRouter : IRaftRouterGrain
+internal sealed class ScriptedRouter(TimeProvider time) : IRaftRouterGrain
 {
     private readonly ConcurrentDictionary<(Guid Client, long Sequence), int> _arrivals = new();
 
@@ -44,7 +44,7 @@ internal sealed class ScriptedRouter : IRaftRouterGrain
 
         var request = KvCommand.Decode(command);
         var arrival = _arrivals.AddOrUpdate((request.ClientId, request.Sequence), 1, (_, n) => n + 1);
-        await Task.Delay(DelayOf(request.Key, arrival));
+        await Task.Delay(DelayOf(request.Key, arrival), time);
         return KvReply.Ok(string.Empty).Encode();
     }
 

@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using RaftOrleans.Grains.Interfaces;
+using RaftOrleans.Grains.Interfaces.Raft;
+
+namespace RaftOrleans.KeyValue.Client;
+
+/// <summary>
+/// Calls the leader of one Raft group from a client: finds it (following leader hints), and asks again until it
+/// answers. The caller makes a request safe to repeat (a write carries its client's sequence number; a read changes
+/// nothing). One request at a time per instance; the attempts of a request may run at once.
+/// <para>
+/// Requests go through a relay (<see cref="IRaftRouterGrain"/>): the client sends each relay key through one
+/// gateway, so a relay that timed out is avoided for a while (<see cref="RelayPool"/>) and a paused gateway silo costs
+/// an attempt, not every request to the peers it would carry. A first attempt takes a relay on its peer's own silo
+/// when one is known (<see cref="RelaySilos"/>), so that it reaches the peer with no hop between silos. A request goes
+/// first to the peer that last answered any caller of the same client and group (so after a leader change one
+/// caller's discovery saves the others their timeouts), following its hints. An attempt that outlasts its timeout
+/// (<see cref="RoundTripTimer"/>) while its peer goes on answering the other callers is waited for, not sent again:
+/// under load the peer is busy, not gone, and a resend would only lengthen its queue. When the peer is silent, or no
+/// peer asked knows a leader, the request goes to every peer at once, each through its own relay, until one answers as
+/// leader: a new leader is found as soon as it is elected, whichever peers or gateways are silent.
+/// </para>
+/// </summary>
+public sealed class RaftGroupCaller
+{
+    /// <summary>Per client and group: the peer that last answered, and when (a timestamp of the callers' time).</summary>
+    private static readonly ConditionalWeakTable<IGrainFactory, ConcurrentDictionary<string, (int Peer, long At)>> LastAnsweredByClient = [];
+
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _time;
+    private readonly RoundTripTimer _timer;
+    private readonly RelayPool _relays;
+    private readonly RelaySilos _relaySilos;
+    private readonly ConcurrentDictionary<string, (int Peer, long At)> _lastAnswered;
+
+    /// <summary>The group and its peer list: callers of one client share what they learn about it.</summary>
+    private readonly string _groupKey;
+
+    private int _leaderGuess;
+
+    /// <param name="attemptTimeout">The longest an attempt may take before the caller tries again; sooner once answers came (<see cref="RoundTripTimer"/>).</param>
+    /// <param name="time">The clock of every timeout and back-off.</param>
+    /// <param name="random">Chooses relays; this caller's alone from now on.</param>
+    public RaftGroupCaller(IGrainFactory grains, string group, IReadOnlyList<string> peers, TimeSpan attemptTimeout, TimeProvider time, Random random)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(peers.Count);
+        _grains = grains;
+        Group = group;
+        Peers = peers;
+        _time = time;
+        _timer = new RoundTripTimer(attemptTimeout);
+        _relays = new RelayPool(time, random);
+        _relaySilos = RelaySilos.For(grains, RelayPool.Size, time);
+        _lastAnswered = LastAnsweredByClient.GetValue(grains, _ => new ConcurrentDictionary<string, (int, long)>(StringComparer.Ordinal));
+        _groupKey = $"{group}\n{string.Join(',', peers)}";
+        _leaderGuess = _lastAnswered.GetValueOrDefault(_groupKey).Peer;
+    }
+
+    public string Group { get; }
+
+    public IReadOnlyList<string> Peers { get; }
+
+    /// <summary>Each peer's view of itself, or null for a peer that did not answer within the longest attempt timeout.</summary>
+    public async Task<IReadOnlyList<(string Peer, PeerState? State)>> PeersAsync(CancellationToken cancellationToken = default) =>
+        await Task.WhenAll(Peers.Select(async peer =>
+        {
+            try
+            {
+                return (peer, (PeerState?)await _grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(Group, peer)).GetStateAsync().WaitAsync(_timer.Longest, _time, cancellationToken));
+            }
+            catch (Exception exception) when (GrainCalls.IsTransient(exception))
+            {
+                return (peer, null);
+            }
+        }));
+
+    /// <summary>
+    /// Sends <paramref name="request"/> until the leader answers: a write as <see cref="IRaftPeerGrain.ExecuteAsync"/>,
+    /// a read as <see cref="IRaftPeerGrain.QueryAsync"/>. First to the peer that last answered, following its leader
+    /// hints; when that peer does not answer, or no peer asked knows a leader, to every peer at once.
+    /// </summary>
+    /// <returns>The state machine's answer.</returns>
+    public async Task<byte[]> CallAsync(bool read, byte[] request, CancellationToken cancellationToken)
+    {
+        if (_lastAnswered.TryGetValue(_groupKey, out var last))
+        {
+            _leaderGuess = last.Peer;
+        }
+
+        for (var hop = 0; hop < Peers.Count; hop++)
+        {
+            var target = _leaderGuess;
+            var relay = _relaySilos.Beside(PeerKey(target), _relays.IsUsable, _relays.Random) ?? _relays.Current;
+            var (answer, hint) = await AttemptAsync(target, relay, read, request, firstSend: true, cancellationToken);
+            if (answer is not null)
+            {
+                return answer;
+            }
+
+            if (hint is not { } next || next == target)
+            {
+                break;
+            }
+
+            _leaderGuess = next;
+        }
+
+        return await AskEveryPeerAsync(read, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks every peer at once, each through a relay of its own, and asks again as answers come in: a hint at once, a
+    /// peer without a leader after a short back-off, a peer that did not answer through another relay. Whichever peer
+    /// is or becomes leader answers, while a silent peer or gateway holds up only its own attempt.
+    /// </summary>
+    private async Task<byte[]> AskEveryPeerAsync(bool read, byte[] request, CancellationToken cancellationToken)
+    {
+        var attempts = new Dictionary<Task<(byte[]? Answer, int? Hint)>, int>();
+        var askedAt = new long?[Peers.Count];
+        var backoff = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var peer = 0; peer < Peers.Count; peer++)
+            {
+                if (!attempts.ContainsValue(peer) && (askedAt[peer] is not { } at || _time.GetElapsedTime(at) >= backoff))
+                {
+                    Ask(peer);
+                }
+            }
+
+            var pause = Task.Delay(backoff, _time, cancellationToken);
+            var finished = await Task.WhenAny(attempts.Keys.Append<Task>(pause));
+            if (finished == pause)
+            {
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 50));
+                continue;
+            }
+
+            var attempt = (Task<(byte[]? Answer, int? Hint)>)finished;
+            var answered = attempts[attempt];
+            attempts.Remove(attempt);
+            var (answer, hint) = await attempt;
+            if (answer is not null)
+            {
+                _leaderGuess = answered;
+                return answer;
+            }
+
+            if (hint is { } leader && !attempts.ContainsValue(leader))
+            {
+                Ask(leader);
+            }
+        }
+
+        void Ask(int peer)
+        {
+            attempts.Add(AttemptAsync(peer, _relays.PickUsable(), read, request, firstSend: false, cancellationToken), peer);
+            askedAt[peer] = _time.GetTimestamp();
+        }
+    }
+
+    /// <summary>
+    /// One attempt at <paramref name="target"/> through relay <paramref name="relayKey"/>: the answer, or the leader
+    /// the peer named (null if none, or if it did not answer in time; the relay is then avoided for a while).
+    /// </summary>
+    /// <param name="firstSend">The request was not sent before: its round trip is a fair sample (Karn), and the attempt may wait past its timeout while the peer answers other callers.</param>
+    private async Task<(byte[]? Answer, int? Hint)> AttemptAsync(int target, int relayKey, bool read, byte[] request, bool firstSend, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        try
+        {
+            var relay = _grains.GetGrain<IRaftRouterGrain>(relayKey);
+            var answer = read ? relay.QueryAsync(PeerKey(target), request) : relay.ExecuteAsync(PeerKey(target), request);
+            var bytes = firstSend
+                ? await AwaitAnswerAsync(answer, target, started, _timer.Timeout, cancellationToken)
+                : await answer.WaitAsync(_timer.Timeout, _time, cancellationToken);
+            _lastAnswered[_groupKey] = (target, _time.GetTimestamp());
+            if (firstSend)
+            {
+                _timer.Observe(_time.GetElapsedTime(started));
+            }
+
+            return (bytes, null);
+        }
+        catch (NotLeaderException notLeader)
+        {
+            return (null, notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index ? index : null);
+        }
+        catch (LeadershipLostException)
+        {
+            return (null, null);
+        }
+        catch (Exception exception) when (GrainCalls.IsTransient(exception))
+        {
+            _relays.Avoid(relayKey);
+            _relaySilos.Forget(PeerKey(target));
+            return (null, null);
+        }
+    }
+
+    /// <summary>
+    /// An attempt's answer within its timeout, or later while the peer goes on answering other callers of this client
+    /// (it is alive and busy: a resend would only add to its queue and its log), up to the longest attempt timeout.
+    /// </summary>
+    private async Task<byte[]> AwaitAnswerAsync(Task<byte[]> answer, int target, long started, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await answer.WaitAsync(timeout, _time, cancellationToken);
+        }
+        catch (TimeoutException) when (AnsweredBy(target, started))
+        {
+            var left = _timer.Longest - _time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                throw;
+            }
+
+            return await answer.WaitAsync(left, _time, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether <paramref name="peer"/> answered a caller of this client after <paramref name="since"/>.</summary>
+    private bool AnsweredBy(int peer, long since) =>
+        _lastAnswered.TryGetValue(_groupKey, out var answered) && answered.Peer == peer && answered.At > since;
+
+    private string PeerKey(int peer) => RaftGroupConfig.PeerKey(Group, Peers[peer]);
+
+    private int IndexOf(string peer)
+    {
+        for (var i = 0; i < Peers.Count; i++)
+        {
+            if (Peers[i] == peer)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
