@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RaftOrleans.Grains.Interfaces;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Integration.Tests.Infrastructure;
 using RaftOrleans.KeyValue.Client;
@@ -140,7 +141,7 @@ public sealed class RaftAvailabilityTests(ITestOutputHelper log)
                     return;
                 }
             }
-            catch (Exception exception) when (exception is TimeoutException or OrleansException)
+            catch (Exception exception) when (GrainCalls.IsTransient(exception))
             {
             }
 

@@ -18,7 +18,7 @@ public static class MapReduceJobs
             {
                 return await job.SubmitAsync(spec).WaitAsync(cancellationToken);
             }
-            catch (Exception exception) when (CoordinatorUnreachable(exception))
+            catch (Exception exception) when (GrainCalls.IsTransient(exception))
             {
                 // Ask again.
             }
@@ -59,7 +59,7 @@ public static class MapReduceJobs
                     return status;
                 }
             }
-            catch (Exception exception) when (CoordinatorUnreachable(exception))
+            catch (Exception exception) when (GrainCalls.IsTransient(exception))
             {
                 // Ask again.
             }
@@ -67,7 +67,4 @@ public static class MapReduceJobs
             await Task.Delay(pollInterval, cancellationToken);
         }
     }
-
-    /// <summary>The coordinator's silo or the gateway went away: the next call reaches a live one.</summary>
-    private static bool CoordinatorUnreachable(Exception exception) => exception is OrleansException or TimeoutException;
 }

@@ -22,7 +22,7 @@ public static class RaftGroups
                     await grain.InitializeAsync(config).WaitAsync(cancellationToken);
                     return;
                 }
-                catch (Exception exception) when (exception is OrleansException or TimeoutException && !cancellationToken.IsCancellationRequested)
+                catch (Exception exception) when (GrainCalls.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
                 }

@@ -190,7 +190,7 @@ internal sealed partial class MapReduceJobGrain(
         {
             await Task.WhenAll(stops).WaitAsync(TimeSpan.FromSeconds(5));
         }
-        catch (Exception exception) when (exception is OrleansException or TimeoutException)
+        catch (Exception exception) when (GrainCalls.IsTransient(exception))
         {
             LogCancelNotDelivered(logger, JobId, exception.Message);
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RaftOrleans.Grains.Interfaces;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.MapReduce.Apps;
 using RaftOrleans.MapReduce.Hosting;
@@ -97,7 +98,7 @@ public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDet
             }
             catch (Exception exception)
             {
-                if (exception is not (OrleansException or TimeoutException) || delay > TimeSpan.FromSeconds(2))
+                if (!GrainCalls.IsTransient(exception) || delay > TimeSpan.FromSeconds(2))
                 {
                     // The job hands the task out again when its timeout passes.
                     LogReportFailed(logger, exception, assignment.JobId, assignment.Kind, assignment.Index, assignment.Attempt);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RaftOrleans.Grains.Interfaces;
 using RaftOrleans.Grains.Interfaces.Raft;
 
 namespace RaftOrleans.Integration.Tests.Infrastructure;
@@ -16,7 +17,7 @@ public static class RaftGroupProbe
             {
                 return (peer, (PeerState?)await grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(group, peer)).GetStateAsync().WaitAsync(timeout ?? CallTimeout));
             }
-            catch (Exception exception) when (exception is OrleansException or TimeoutException)
+            catch (Exception exception) when (GrainCalls.IsTransient(exception))
             {
                 return (peer, null);
             }
