@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,7 +67,7 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
 
         string description;
         var named = cluster ?? (redis is null ? null : $"Redis {redis}");
-        var connecting = Stopwatch.StartNew();
+        var connecting = TimeProvider.System.GetTimestamp();
         if (redisOptions is not null)
         {
             builder.UseOrleansClient(client => client
@@ -132,9 +131,9 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
     }
 
     /// <summary>Orleans' own filter retries for minutes; a console command should say soon that no silo answers.</summary>
-    private static async Task<bool> RetryAsync(Stopwatch connecting, CancellationToken cancellationToken)
+    private static async Task<bool> RetryAsync(long connecting, CancellationToken cancellationToken)
     {
-        if (connecting.Elapsed + ConnectRetryDelay >= ConnectTimeout || cancellationToken.IsCancellationRequested)
+        if (TimeProvider.System.GetElapsedTime(connecting) + ConnectRetryDelay >= ConnectTimeout || cancellationToken.IsCancellationRequested)
         {
             return false;
         }

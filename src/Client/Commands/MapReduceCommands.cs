@@ -37,7 +37,7 @@ internal static class MapReduceCommands
         command.SetAction((parse, cancellationToken) =>
         {
             var appName = parse.GetValue(app)!;
-            var id = parse.GetValue(jobId) ?? $"{appName}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
+            var id = parse.GetValue(jobId) ?? $"{appName}-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
             var seconds = parse.GetValue(timeout);
             var spec = new JobSpec(
                 appName,

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.MapReduce.Apps;
@@ -23,9 +22,9 @@ internal static class SequentialCheck
             return false;
         }
 
-        var clock = Stopwatch.StartNew();
+        var started = TimeProvider.System.GetTimestamp();
         var expected = SequentialMapReduce.Run(app, spec.Inputs).Select(p => $"{p.Key} {p.Value}").Order(StringComparer.Ordinal).ToArray();
-        var sequential = clock.Elapsed;
+        var sequential = TimeProvider.System.GetElapsedTime(started);
 
         var actual = status.OutputFiles.SelectMany(File.ReadLines).Where(l => l.Length > 0).Order(StringComparer.Ordinal).ToArray();
         var same = expected.SequenceEqual(actual, StringComparer.Ordinal);

@@ -12,18 +12,19 @@ namespace RaftOrleans.Raft.Grains;
 /// would be lost there until that silo was declared dead: no election could finish meanwhile.
 /// Used by one peer's logical thread only.
 /// </summary>
-internal sealed class GrainRaftTransport(IGrainFactory grains, string group) : IRaftTransport
+internal sealed class GrainRaftTransport(IGrainFactory grains, string group, TimeProvider time) : IRaftTransport
 {
     /// <summary>Well inside an election timeout (10 ticks of 50 ms), so a stale address costs no election.</summary>
     private static readonly TimeSpan ConfirmEvery = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>When each destination's last confirmed batch left (a timestamp of <c>time</c>).</summary>
     private readonly Dictionary<string, long> _lastConfirmed = new(StringComparer.Ordinal);
 
     public void Send(string to, RaftMessage[] messages)
     {
         var peer = grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(group, to));
-        var now = Environment.TickCount64;
-        if (_lastConfirmed.TryGetValue(to, out var last) && now - last < ConfirmEvery.TotalMilliseconds)
+        var now = time.GetTimestamp();
+        if (_lastConfirmed.TryGetValue(to, out var last) && time.GetElapsedTime(last, now) < ConfirmEvery)
         {
             _ = peer.DeliverAsync(messages);
             return;

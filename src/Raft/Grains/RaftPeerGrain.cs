@@ -155,7 +155,7 @@ internal sealed partial class RaftPeerGrain(
     {
         var group = data.Group!;
         var stateMachine = stateMachines.Create(group.StateMachine, new RaftPeerIdentity(group.Name, RaftPeer.SelfId(Key, group)));
-        _peer = new RaftPeer(store, data, stateMachine, new GrainRaftTransport(GrainFactory, group.Name), _options, new Random(), logger)
+        _peer = new RaftPeer(store, data, stateMachine, new GrainRaftTransport(GrainFactory, group.Name, time), _options, new Random(), time, logger)
         {
             Stopped = _ => StopHosting("cannot be followed: this activation stopped"),
 

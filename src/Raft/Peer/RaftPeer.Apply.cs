@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Raft.Core;
 using RaftOrleans.Raft.Diagnostics;
@@ -60,7 +59,7 @@ internal sealed partial class RaftPeer
                 }
                 else
                 {
-                    RaftMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(waiter.Started).TotalMilliseconds, _groupTag);
+                    RaftMetrics.CommitDuration.Record(_time.GetElapsedTime(waiter.Started).TotalMilliseconds, _groupTag);
                     waiter.Completion.TrySetResult(outcome.Result);
                 }
             }

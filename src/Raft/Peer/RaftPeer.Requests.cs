@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Raft.Core;
 using RaftOrleans.Raft.Diagnostics;
@@ -45,7 +44,7 @@ internal sealed partial class RaftPeer
 
         RaftMetrics.Proposals.Add(1, _groupTag);
         var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiters[result.Index] = (result.Term, waiter, Stopwatch.GetTimestamp());
+        _waiters[result.Index] = (result.Term, waiter, _time.GetTimestamp());
         Pump();
         return waiter.Task;
     }

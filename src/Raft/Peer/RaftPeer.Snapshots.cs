@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RaftOrleans.Raft.Diagnostics;
 
 namespace RaftOrleans.Raft.Peer;
@@ -23,7 +22,7 @@ internal sealed partial class RaftPeer
     private async Task SnapshotAsync(long index)
     {
         _snapshotting = true;
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         byte[] data;
         try
         {
@@ -38,7 +37,7 @@ internal sealed partial class RaftPeer
             return;
         }
 
-        RaftMetrics.SnapshotDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _groupTag);
+        RaftMetrics.SnapshotDuration.Record(_time.GetElapsedTime(started).TotalMilliseconds, _groupTag);
         RaftMetrics.SnapshotSize.Record(data.Length, _groupTag);
         _snapshots.Serialized(data.Length);
         _serialized = (index, data);

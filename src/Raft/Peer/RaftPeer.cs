@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Raft.Core;
@@ -24,6 +23,7 @@ internal sealed partial class RaftPeer
     private readonly IRaftStateMachine _stateMachine;
     private readonly IRaftTransport _transport;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly KeyValuePair<string, object?> _groupTag;
 
     /// <summary>Commands proposed by <see cref="ExecuteAsync"/>, by log index, with the term they were appended in and when.</summary>
@@ -60,6 +60,7 @@ internal sealed partial class RaftPeer
         IRaftTransport transport,
         RaftOptions options,
         Random random,
+        TimeProvider time,
         ILogger logger)
     {
         Group = data.Group ?? throw new ArgumentException($"Raft peer '{store.Peer}' belongs to no group.", nameof(data));
@@ -67,6 +68,7 @@ internal sealed partial class RaftPeer
         _stateMachine = stateMachine;
         _transport = transport;
         _logger = logger;
+        _time = time;
         _groupTag = new(RaftMetrics.GroupTag, Group.Name);
         var config = options.ToCoreConfig(SelfId(store.Peer, Group), Group.PeerIds);
         if (data.Snapshot is { } snapshot)
@@ -204,9 +206,9 @@ internal sealed partial class RaftPeer
                 ServeReads(ready.ReadStates);
                 if (ready.MustPersist)
                 {
-                    var started = Stopwatch.GetTimestamp();
+                    var started = _time.GetTimestamp();
                     await _store.SaveAsync(ready);
-                    RaftMetrics.SaveDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _groupTag);
+                    RaftMetrics.SaveDuration.Record(_time.GetElapsedTime(started).TotalMilliseconds, _groupTag);
                     RaftMetrics.SaveEntries.Record(ready.Entries.Count, _groupTag);
                     if (IsStopped)
                     {

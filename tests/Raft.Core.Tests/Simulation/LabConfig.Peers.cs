@@ -180,7 +180,7 @@ public sealed partial class LabConfig
         var options = _options.ToRaftOptions(SnapshotMode);
         server.CommitTerms.Clear();
         var incarnation = server.Incarnation;
-        var peer = new RaftPeer(store, data, new LabStateMachine(this, i), new SimRaftTransport(this, i, incarnation), options, random, NullLogger.Instance)
+        var peer = new RaftPeer(store, data, new LabStateMachine(this, i), new SimRaftTransport(this, i, incarnation), options, random, TimeProvider.System, NullLogger.Instance)
         {
             Stopped = exception => _failedInside ??= exception is RaftTestException ? exception : Fail($"server {i}'s peer stopped on its own", exception),
         };

@@ -30,7 +30,7 @@ internal sealed class PeerUnderTest
             ElectionTicks = 10, HeartbeatTicks = 2, PreVote = false, CheckQuorum = false, LeaderNoOp = false,
             SnapshotEveryEntries = snapshotEveryEntries, SnapshotAfterBytes = 0,
         };
-        Peer = new RaftPeer(store, data, stateMachine, new Recorder(Sent), options, new Random(3), NullLogger.Instance)
+        Peer = new RaftPeer(store, data, stateMachine, new Recorder(Sent), options, new Random(3), TimeProvider.System, NullLogger.Instance)
         {
             SerializeSnapshot = serializeSnapshot ?? (serialize => Task.FromResult(serialize())),
         };
