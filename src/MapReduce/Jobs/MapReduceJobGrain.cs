@@ -11,13 +11,12 @@ using RaftOrleans.MapReduce.Placement;
 namespace RaftOrleans.MapReduce.Jobs;
 
 /// <summary>
-/// The coordinator of one job (the paper's master, §3.1). It hands map tasks out, then reduce tasks once
-/// every map output is committed; re-issues a task whose worker silo died or that has not reported within
-/// the timeout; accepts the first successful report of each task and ignores the rest; and is done only
-/// when every reduce output is committed. Its progress is in grain storage, so a new activation on another
-/// silo carries on where a lost one stopped. It owns its output directory (<see cref="OutputDirectoryClaim"/>)
-/// and deletes nothing there but what it committed: a failed or cancelled job leaves no partial outputs.
-/// Not reentrant: every turn sees and leaves a consistent state.
+/// Hosts the coordinator of one job: its rules are <see cref="JobScheduler"/>'s; this grain keeps the job's state in
+/// grain storage (so a new activation on another silo carries on where a lost one stopped), starts and stops task
+/// attempts, times the checks, and does the job's file work. It owns its output directory
+/// (<see cref="OutputDirectoryClaim"/>), commits a reduce attempt by renaming its file, and deletes nothing there but
+/// what it committed: a failed or cancelled job leaves no partial outputs. State is persisted before any attempt it
+/// describes starts. Not reentrant: every turn sees and leaves a consistent state.
 /// </summary>
 internal sealed partial class MapReduceJobGrain(
     [PersistentState("job", StorageNames.MapReduce)] IPersistentState<JobState> job,
@@ -31,19 +30,22 @@ internal sealed partial class MapReduceJobGrain(
 {
     private readonly MapReduceOptions _options = options.Value;
     private IGrainTimer? _checkTimer;
-
-    /// <summary>Progress reports went to the previous activation: every running task gets a full timeout from here.</summary>
     private DateTimeOffset _activatedAt;
+    private JobScheduler? _scheduler;
 
     private string JobId => this.GetPrimaryKeyString();
 
     private JobState State => job.State;
 
-    private bool IsRunning => State.Phase is JobPhase.Mapping or JobPhase.Reducing;
+    /// <summary>The rules over the state now in <c>job</c> (a submission replaces it).</summary>
+    private JobScheduler Scheduler =>
+        _scheduler is { } scheduler && ReferenceEquals(scheduler.State, job.State)
+            ? scheduler
+            : _scheduler = new JobScheduler(JobId, job.State, _options, time, _activatedAt);
 
     /// <summary>Submitted through an embedded silo that is not this cluster: its client is gone, nothing runs the job.</summary>
     private bool IsOrphaned =>
-        IsRunning
+        Scheduler.IsRunning
         && State.Host is { } host
         && host != cluster.Value.ClusterId
         && EmbeddedClusters.IsEmbedded(host);
@@ -51,7 +53,7 @@ internal sealed partial class MapReduceJobGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _activatedAt = time.GetUtcNow();
-        if (IsRunning && !IsOrphaned)
+        if (Scheduler.IsRunning && !IsOrphaned)
         {
             LogResumed(logger, JobId, State.Phase);
             StartChecking();
@@ -75,14 +77,8 @@ internal sealed partial class MapReduceJobGrain(
 
             if (IsOrphaned)
             {
-                // Resubmitted after its embedded silo went away: this cluster carries on with it. The attempts
-                // that were running went with that silo, so their tasks are handed out again now.
-                State.Host = cluster.Value.ClusterId;
-                foreach (var task in State.Maps.Concat(State.Reduces).Where(t => t.Progress == TaskProgress.InProgress))
-                {
-                    task.Progress = TaskProgress.Idle;
-                }
-
+                // Resubmitted after its embedded silo went away: this cluster carries on with it.
+                Scheduler.Adopt(cluster.Value.ClusterId);
                 await DispatchIdleTasksAsync();
                 LogResumed(logger, JobId, State.Phase);
                 StartChecking();
@@ -105,18 +101,7 @@ internal sealed partial class MapReduceJobGrain(
         var splitBytes = spec.SplitBytes ?? _options.SplitBytes;
         var splits = await Task.Run(() => InputSplitter.Split(spec.Inputs, splitBytes));
         var unsubmitted = job.State;
-        job.State = new JobState
-        {
-            Spec = spec,
-            Phase = JobPhase.Mapping,
-            SubmittedAt = time.GetUtcNow(),
-            Host = cluster.Value.ClusterId,
-            TaskTimeout = spec.TaskTimeout ?? _options.TaskTimeout,
-            WorkDirectory = JobLayout.WorkDirectory(spec.OutputDirectory, JobId),
-            Splits = [.. splits],
-            Maps = splits.Select(_ => new TaskRecord()).ToList(),
-            Reduces = Enumerable.Range(0, spec.ReduceTasks).Select(_ => new TaskRecord()).ToList(),
-        };
+        job.State = JobScheduler.NewJob(spec, splits, cluster.Value.ClusterId, JobLayout.WorkDirectory(spec.OutputDirectory, JobId), _options.TaskTimeout, time.GetUtcNow());
         Directory.CreateDirectory(State.WorkDirectory);
         try
         {
@@ -138,54 +123,28 @@ internal sealed partial class MapReduceJobGrain(
 
     public Task<JobStatus> GetStatusAsync() => Task.FromResult(GetStatus());
 
-    public Task<IReadOnlyList<TaskView>> GetTasksAsync() =>
-        Task.FromResult<IReadOnlyList<TaskView>>(
-        [
-            .. State.Maps.Select((t, i) => View(TaskKind.Map, i, t)),
-            .. State.Reduces.Select((t, i) => View(TaskKind.Reduce, i, t)),
-        ]);
-
-    private static TaskView View(TaskKind kind, int index, TaskRecord task) => new(
-        kind,
-        index,
-        task.Progress.ToString(),
-        task.Attempts,
-        task.Backups,
-        task.Worker?.ToParsableString(),
-        task.Progress == TaskProgress.InProgress && task.LastProgressAt != default ? task.LastProgressAt : null,
-        task.Counters ?? new Dictionary<string, long>());
+    public Task<IReadOnlyList<TaskView>> GetTasksAsync() => Task.FromResult(Scheduler.Tasks());
 
     public Task ProgressAsync(TaskKind kind, int index, int attempt)
     {
-        var tasks = kind == TaskKind.Map ? State.Maps : State.Reduces;
-        if (IsCurrentPhase(kind) && index >= 0 && index < tasks.Count && tasks[index] is { Progress: TaskProgress.InProgress } task
-            && (task.Attempts == attempt || (task.BackupRunning && task.Attempts - 1 == attempt)))
-        {
-            task.LastProgressAt = time.GetUtcNow();
-        }
-
+        Scheduler.Progress(kind, index, attempt);
         return Task.CompletedTask;
     }
 
     public async Task<JobStatus> CancelAsync()
     {
-        if (!IsRunning)
+        if (!Scheduler.IsRunning)
         {
             return GetStatus();
         }
 
-        var phase = State.Phase == JobPhase.Mapping ? TaskKind.Map : TaskKind.Reduce;
-        var running = (phase == TaskKind.Map ? State.Maps : State.Reduces)
-            .Select((task, index) => (Task: task, Index: index))
-            .Where(t => t.Task.Progress == TaskProgress.InProgress)
-            .Select(t => $"{JobId}/{t.Index}/{t.Task.Attempts}")
-            .ToArray();
+        var running = Scheduler.RunningAttempts();
         await FinishAsync("Cancelled on request.", JobPhase.Cancelled);
 
         // Best effort: an attempt that does not hear of it finishes, and its report is ignored.
-        var stops = running.Select(key => phase == TaskKind.Map
-            ? GrainFactory.GetGrain<IMapTaskGrain>(key).CancelAsync()
-            : GrainFactory.GetGrain<IReduceTaskGrain>(key).CancelAsync());
+        var stops = running.Select(attempt => attempt.Kind == TaskKind.Map
+            ? GrainFactory.GetGrain<IMapTaskGrain>(AttemptKey(attempt)).CancelAsync()
+            : GrainFactory.GetGrain<IReduceTaskGrain>(AttemptKey(attempt)).CancelAsync());
         try
         {
             await Task.WhenAll(stops).WaitAsync(TimeSpan.FromSeconds(5));
@@ -198,41 +157,31 @@ internal sealed partial class MapReduceJobGrain(
         return GetStatus();
     }
 
-    private async Task<bool> IsJobRunningAsync(string jobId)
-    {
-        var status = await GrainFactory.GetGrain<IMapReduceJobGrain>(jobId).GetStatusAsync();
-        return status.Phase is JobPhase.Mapping or JobPhase.Reducing;
-    }
-
     public async Task ReportAsync(TaskReport report)
     {
-        var tasks = report.Kind == TaskKind.Map ? State.Maps : State.Reduces;
-        if (!IsCurrentPhase(report.Kind) || report.Index < 0 || report.Index >= tasks.Count)
+        switch (Scheduler.Judge(report))
         {
-            return;
-        }
-
-        var task = tasks[report.Index];
-        if (task.Progress == TaskProgress.Done)
-        {
-            LogDuplicateIgnored(logger, JobId, report.Kind, report.Index, report.Attempt);
-            return;
-        }
-
-        if (report.Error is not null)
-        {
-            if (report.Attempt != task.Attempts)
-            {
-                // An attempt that is no longer the running one (timed out, or its worker was declared dead):
-                // its failure says nothing about the attempt now under way.
-                LogStaleFailureIgnored(logger, JobId, report.Kind, report.Index, report.Attempt, task.Attempts);
+            case ReportVerdict.NotThisPhase:
                 return;
-            }
+            case ReportVerdict.AlreadyDone:
+                LogDuplicateIgnored(logger, JobId, report.Kind, report.Index, report.Attempt);
+                return;
+            case ReportVerdict.StaleFailure:
+                LogStaleFailureIgnored(logger, JobId, report.Kind, report.Index, report.Attempt, (report.Kind == TaskKind.Map ? State.Maps : State.Reduces)[report.Index].Attempts);
+                return;
+            case ReportVerdict.Failure:
+                LogTaskError(logger, JobId, report.Kind, report.Index, report.Attempt, report.Error!);
+                if (Scheduler.RecordFailure(report) is { } why)
+                {
+                    await FinishAsync(why, JobPhase.Failed);
+                    return;
+                }
 
-            await RecordFailureAsync(report, task);
-            return;
+                await DispatchIdleTasksAsync();
+                return;
         }
 
+        var output = report.Output;
         if (report.Kind == TaskKind.Reduce)
         {
             if (OutputDirectoryClaim.OwnerOf(State.Spec!.OutputDirectory) is var owner && owner != JobId)
@@ -241,58 +190,34 @@ internal sealed partial class MapReduceJobGrain(
                 return;
             }
 
-            var final = JobLayout.OutputFile(State.Spec.OutputDirectory, report.Index);
-            if (!TryCommitReduceOutput(report.Output, final))
+            output = JobLayout.OutputFile(State.Spec.OutputDirectory, report.Index);
+            if (!TryCommitReduceOutput(report.Output, output))
             {
-                task.Progress = TaskProgress.Idle;
+                Scheduler.CommitFailed(report);
                 return;
             }
-
-            task.Output = final;
-        }
-        else
-        {
-            task.Output = report.Output;
         }
 
-        task.Counters = report.Counters is null ? null : new Dictionary<string, long>(report.Counters, StringComparer.Ordinal);
-        task.Took = time.GetUtcNow() - task.IssuedAt;
-        task.BackupRunning = false;
-
-        task.Progress = TaskProgress.Done;
+        var next = Scheduler.Commit(report, output);
         LogTaskCommitted(logger, JobId, report.Kind, report.Index, report.Attempt);
-
-        if (State.Maps.All(m => m.Progress == TaskProgress.Done) && State.Phase == JobPhase.Mapping)
+        switch (next)
         {
-            State.Phase = JobPhase.Reducing;
-            await DispatchIdleTasksAsync();
-            return;
+            case JobPhase.Reducing:
+                await DispatchIdleTasksAsync();
+                break;
+            case JobPhase.Completed:
+                await FinishAsync(error: null, JobPhase.Completed);
+                break;
+            default:
+                await job.WriteStateAsync();
+                break;
         }
-
-        if (State.Phase == JobPhase.Reducing && State.Reduces.All(r => r.Progress == TaskProgress.Done))
-        {
-            await FinishAsync(error: null, JobPhase.Completed);
-            return;
-        }
-
-        await job.WriteStateAsync();
     }
 
-    private bool IsCurrentPhase(TaskKind kind) =>
-        (kind, State.Phase) is (TaskKind.Map, JobPhase.Mapping) or (TaskKind.Reduce, JobPhase.Reducing);
-
-    private async Task RecordFailureAsync(TaskReport report, TaskRecord task)
+    private async Task<bool> IsJobRunningAsync(string jobId)
     {
-        task.Failures++;
-        LogTaskError(logger, JobId, report.Kind, report.Index, report.Attempt, report.Error!);
-        if (task.Failures >= _options.MaxTaskFailures)
-        {
-            await FinishAsync($"{report.Kind} task {report.Index} failed {task.Failures} times; last error: {report.Error}", JobPhase.Failed);
-            return;
-        }
-
-        task.Progress = TaskProgress.Idle;
-        await DispatchIdleTasksAsync();
+        var status = await GrainFactory.GetGrain<IMapReduceJobGrain>(jobId).GetStatusAsync();
+        return status.Phase is JobPhase.Mapping or JobPhase.Reducing;
     }
 
     /// <summary>The commit point of a reduce task: its attempt's file is renamed over the final name.</summary>
@@ -312,75 +237,36 @@ internal sealed partial class MapReduceJobGrain(
 
     private async Task CheckTasksAsync(CancellationToken cancellationToken)
     {
-        if (State.Phase is not (JobPhase.Mapping or JobPhase.Reducing))
+        if (!Scheduler.IsRunning)
         {
             return;
         }
 
-        var now = time.GetUtcNow();
         var snapshot = membership.CurrentSnapshot;
-        var tasks = State.Phase == JobPhase.Mapping ? State.Maps : State.Reduces;
-        for (var i = 0; i < tasks.Count; i++)
+        foreach (var (index, reason) in Scheduler.ExpireAttempts(worker => snapshot.GetSiloStatus(worker) is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping))
         {
-            var task = tasks[i];
-            if (task.Progress != TaskProgress.InProgress)
-            {
-                continue;
-            }
-
-            // Long is fine; silent is not: the timeout runs from the attempt's last sign of progress.
-            var workerDead = task.Worker is { } worker && snapshot.GetSiloStatus(worker) is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping;
-            var lastSign = new[] { task.IssuedAt, task.LastProgressAt, _activatedAt }.Max();
-            var silent = now - lastSign > State.TaskTimeout;
-            if (workerDead || silent)
-            {
-                LogReissue(logger, JobId, State.Phase == JobPhase.Mapping ? TaskKind.Map : TaskKind.Reduce, i, workerDead ? "worker silo died" : $"no progress for {(now - lastSign).TotalSeconds:0.0} s");
-                task.Progress = TaskProgress.Idle;
-                task.BackupRunning = false;
-            }
+            LogReissue(logger, JobId, Scheduler.PhaseKind, index, reason);
         }
 
         await DispatchIdleTasksAsync();
-        if (_options.BackupTasks && IsRunning)
-        {
-            var silos = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
-            await LaunchBackupsAsync(BackupPolicy.Candidates(tasks, now, silos));
-        }
-    }
-
-    /// <summary>A second attempt of each straggler, on another silo than the first; persisted before it runs, like any attempt.</summary>
-    private async Task LaunchBackupsAsync(IReadOnlyList<int> stragglers)
-    {
-        if (stragglers.Count == 0)
+        var backups = Scheduler.LaunchBackups(snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
+        if (backups.Count == 0)
         {
             return;
         }
 
-        var kind = State.Phase == JobPhase.Mapping ? TaskKind.Map : TaskKind.Reduce;
-        var tasks = kind == TaskKind.Map ? State.Maps : State.Reduces;
-        var launches = new List<(int Index, TaskAssignment Assignment, SiloAddress Avoid)>();
-        foreach (var index in stragglers)
+        foreach (var (backup, avoid) in backups)
         {
-            var task = tasks[index];
-            var avoid = task.Worker!;
-            task.Attempts++;
-            task.Backups++;
-            task.BackupRunning = true;
-            launches.Add((index, AssignmentFor(kind, index, task.Attempts), avoid));
-            LogBackup(logger, JobId, kind, index, task.Attempts, avoid.ToParsableString());
+            LogBackup(logger, JobId, backup.Kind, backup.Index, backup.Attempt, avoid.ToParsableString());
         }
 
         await job.WriteStateAsync();
-        foreach (var (index, assignment, avoid) in launches)
+        foreach (var (backup, avoid) in backups)
         {
             RequestContext.Set(SpreadPlacementDirector.AvoidSiloKey, avoid.ToParsableString());
             try
             {
-                var worker = await StartAsync(assignment);
-                if (tasks[index] is { Progress: TaskProgress.InProgress, BackupRunning: true } task && task.Attempts == assignment.Attempt)
-                {
-                    task.Worker = worker;
-                }
+                Scheduler.Started(backup, await StartAsync(backup));
             }
             finally
             {
@@ -392,52 +278,24 @@ internal sealed partial class MapReduceJobGrain(
     /// <summary>Hands out a new attempt of every idle task of the current phase; persists before sending.</summary>
     private async Task DispatchIdleTasksAsync()
     {
-        var kind = State.Phase == JobPhase.Mapping ? TaskKind.Map : TaskKind.Reduce;
-        var tasks = kind == TaskKind.Map ? State.Maps : State.Reduces;
-        var now = time.GetUtcNow();
-        var issued = new List<(int Index, TaskAssignment Assignment)>();
-        for (var i = 0; i < tasks.Count; i++)
-        {
-            var task = tasks[i];
-            if (task.Progress != TaskProgress.Idle)
-            {
-                continue;
-            }
-
-            task.Attempts++;
-            task.Progress = TaskProgress.InProgress;
-            task.IssuedAt = now;
-            task.Worker = null;
-            issued.Add((i, AssignmentFor(kind, i, task.Attempts)));
-        }
+        var issued = Scheduler.IssueIdleTasks();
 
         // Attempt numbers are durable before any attempt runs, so a later coordinator never reuses one.
         await job.WriteStateAsync();
-        if (issued.Count == 0)
-        {
-            return;
-        }
-
-        var starts = issued.Select(item => StartAsync(item.Assignment)).ToArray();
-        var workers = await Task.WhenAll(starts);
+        var workers = await Task.WhenAll(issued.Select(StartAsync));
         for (var k = 0; k < issued.Count; k++)
         {
-            var task = tasks[issued[k].Index];
-            if (task.Progress == TaskProgress.InProgress && task.Attempts == issued[k].Assignment.Attempt)
-            {
-                task.Worker = workers[k];
-            }
+            Scheduler.Started(issued[k], workers[k]);
         }
     }
 
     private async Task<SiloAddress?> StartAsync(TaskAssignment assignment)
     {
-        var key = $"{assignment.JobId}/{assignment.Index}/{assignment.Attempt}";
         try
         {
             return assignment.Kind == TaskKind.Map
-                ? await GrainFactory.GetGrain<IMapTaskGrain>(key).StartAsync(assignment)
-                : await GrainFactory.GetGrain<IReduceTaskGrain>(key).StartAsync(assignment);
+                ? await GrainFactory.GetGrain<IMapTaskGrain>(AttemptKey(assignment)).StartAsync(assignment)
+                : await GrainFactory.GetGrain<IReduceTaskGrain>(AttemptKey(assignment)).StartAsync(assignment);
         }
         catch (Exception exception)
         {
@@ -447,27 +305,15 @@ internal sealed partial class MapReduceJobGrain(
         }
     }
 
-    private TaskAssignment AssignmentFor(TaskKind kind, int index, int attempt)
-    {
-        var spec = State.Spec!;
-        if (kind == TaskKind.Map)
-        {
-            var split = State.Splits?[index] ?? new InputSplit(spec.Inputs[index], 0, -1);
-            return new TaskAssignment(JobId, kind, index, attempt, spec.App, [split.Path], spec.ReduceTasks, State.WorkDirectory, split.Offset, split.Length);
-        }
-
-        return new TaskAssignment(JobId, kind, index, attempt, spec.App, State.Maps.Select(m => m.Output!).ToArray(), spec.ReduceTasks, State.WorkDirectory);
-    }
+    private static string AttemptKey(TaskAssignment attempt) => $"{attempt.JobId}/{attempt.Index}/{attempt.Attempt}";
 
     private async Task FinishAsync(string? error, JobPhase phase)
     {
-        State.Phase = phase;
-        State.Error = error;
-        State.FinishedAt = time.GetUtcNow();
+        Scheduler.Finish(phase, error);
         await job.WriteStateAsync();
         _checkTimer?.Dispose();
         _checkTimer = null;
-        LogFinished(logger, JobId, State.Phase, State.FinishedAt.Value - State.SubmittedAt);
+        LogFinished(logger, JobId, State.Phase, State.FinishedAt!.Value - State.SubmittedAt);
 
         var workDirectory = State.WorkDirectory;
         await Task.Run(() => DeleteQuietly(workDirectory));
@@ -509,58 +355,14 @@ internal sealed partial class MapReduceJobGrain(
 
     private JobStatus GetStatus()
     {
+        var coordinator = silo.SiloAddress.ToParsableString();
         if (State.Spec is null)
         {
-            return JobStatus.NotFound(JobId) with { Coordinator = silo.SiloAddress.ToParsableString() };
+            return JobStatus.NotFound(JobId) with { Coordinator = coordinator };
         }
 
-        var launches = State.Maps.Sum(t => t.Attempts) + State.Reduces.Sum(t => t.Attempts);
-        var launched = State.Maps.Count(t => t.Attempts > 0) + State.Reduces.Count(t => t.Attempts > 0);
-        var backups = State.Maps.Sum(t => t.Backups) + State.Reduces.Sum(t => t.Backups);
-        IReadOnlyList<string> outputs = State.Phase == JobPhase.Completed
-            ? State.Reduces.Select(r => r.Output!).ToArray()
-            : [];
-        var error = State.Error;
-        if (State.Phase == JobPhase.Completed && OutputDirectoryClaim.OwnerOf(State.Spec.OutputDirectory) is var owner && owner != JobId)
-        {
-            outputs = [];
-            error = $"Its outputs in {State.Spec.OutputDirectory} were replaced by job '{owner ?? "(none)"}'.";
-        }
-
-        return new JobStatus(
-            JobId,
-            State.Phase,
-            State.Maps.Count(t => t.Progress == TaskProgress.Done),
-            State.Maps.Count,
-            State.Reduces.Count(t => t.Progress == TaskProgress.Done),
-            State.Reduces.Count,
-            (State.FinishedAt ?? time.GetUtcNow()) - State.SubmittedAt,
-            launches,
-            launches - launched - backups,
-            outputs,
-            error,
-            silo.SiloAddress.ToParsableString(),
-            State.Spec.App,
-            State.Spec.OutputDirectory,
-            State.SubmittedAt,
-            IsOrphaned,
-            SumCounters(),
-            backups);
-    }
-
-    /// <summary>Counters of committed attempts only: a re-executed task counts once.</summary>
-    private Dictionary<string, long> SumCounters()
-    {
-        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var counters in State.Maps.Concat(State.Reduces).Where(t => t.Progress == TaskProgress.Done).Select(t => t.Counters).OfType<Dictionary<string, long>>())
-        {
-            foreach (var (name, count) in counters)
-            {
-                sums[name] = sums.GetValueOrDefault(name) + count;
-            }
-        }
-
-        return sums;
+        var owner = State.Phase == JobPhase.Completed ? OutputDirectoryClaim.OwnerOf(State.Spec.OutputDirectory) : JobId;
+        return Scheduler.Status(coordinator, owner, IsOrphaned);
     }
 
     private void DeleteQuietly(string directory)
