@@ -32,6 +32,16 @@ internal sealed class SqliteDatabase(string path, TimeSpan busyTimeout, bool ful
         command.ExecuteNonQuery();
     }
 
+    /// <summary>A command in <paramref name="transaction"/> with the cluster's id bound to <c>$c</c>: every row of a shared table belongs to one cluster.</summary>
+    public static SqliteCommand ClusterCommand(SqliteConnection connection, SqliteTransaction? transaction, string sql, string clusterId)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$c", clusterId);
+        return command;
+    }
+
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

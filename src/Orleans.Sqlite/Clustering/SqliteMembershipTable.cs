@@ -191,12 +191,6 @@ public sealed class SqliteMembershipTable : IMembershipTable
 
     private static string Etag(int version) => version.ToString(CultureInfo.InvariantCulture);
 
-    private SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$c", _clusterId);
-        return command;
-    }
+    private SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql) =>
+        SqliteDatabase.ClusterCommand(connection, transaction, sql, _clusterId);
 }

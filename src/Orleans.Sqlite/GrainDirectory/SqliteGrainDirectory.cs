@@ -119,12 +119,6 @@ public sealed class SqliteGrainDirectory : IGrainDirectory, ILifecycleParticipan
         };
     }
 
-    private SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$c", _clusterId);
-        return command;
-    }
+    private SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql) =>
+        SqliteDatabase.ClusterCommand(connection, transaction, sql, _clusterId);
 }
