@@ -36,14 +36,7 @@ internal sealed class KeyValueStateMachine(KvLimits limits) : IRaftStateMachine
             return new KvReply(string.Empty, exception.Message).Encode();
         }
 
-        var reply = decoded.Operation switch
-        {
-            _ when limits.Check(decoded.Operation, decoded.Key, decoded.Value, decoded.Limit) is { } error => new KvReply(string.Empty, error),
-            KvOperation.Get => KvReply.Ok(_store.Read(decoded.Key) ?? string.Empty),
-            KvOperation.Scan => new KvReply(string.Empty, null, Entries: _store.Scan(decoded.Key, decoded.Limit)),
-            _ => new KvReply(string.Empty, $"Only Get and Scan can be queries, not {decoded.Operation}."),
-        };
-        return reply.Encode();
+        return _store.Query(decoded).Encode();
     }
 
     public byte[] TakeSnapshot() => _store.Snapshot();

@@ -3,9 +3,9 @@ using System.Text;
 namespace RaftOrleans.KeyValue;
 
 /// <summary>
-/// The key/value state machine: Put, Append, Delete, compare-and-swap and Get on string keys, applied in log order,
-/// with at-most-once execution per (client, sequence): a retried command gets the reply of its first execution;
-/// and reads of one key or of a key range (scan) from the applied state.
+/// The key/value state machine: Put, Append, Delete and compare-and-swap on string keys, applied in log order, with
+/// at-most-once execution per (client, sequence): a retried command gets the reply of its first execution; and reads
+/// (<see cref="Query"/>: Get of one key, Scan of a key range) from the applied state, which never go through the log.
 /// Deterministic: every peer applying the same commands holds the same state and gives the same replies.
 /// </summary>
 public sealed class KeyValueStore(KvLimits limits)
@@ -38,6 +38,15 @@ public sealed class KeyValueStore(KvLimits limits)
         _sessions[command.ClientId] = (command.Sequence, reply);
         return reply;
     }
+
+    /// <summary>A Get or a Scan, answered from the applied state; the caller makes it linearizable (ReadIndex).</summary>
+    public KvReply Query(KvCommand query) => query.Operation switch
+    {
+        _ when limits.Check(query.Operation, query.Key, query.Value, query.Limit) is { } error => new KvReply(string.Empty, error),
+        KvOperation.Get => KvReply.Ok(Read(query.Key) ?? string.Empty),
+        KvOperation.Scan => new KvReply(string.Empty, null, Entries: Scan(query.Key, query.Limit)),
+        _ => new KvReply(string.Empty, $"Only Get and Scan can be queries, not {query.Operation}."),
+    };
 
     public string? Read(string key) => _data.GetValueOrDefault(key)?.ToString();
 
@@ -147,8 +156,6 @@ public sealed class KeyValueStore(KvLimits limits)
 
         switch (command.Operation)
         {
-            case KvOperation.Get:
-                return KvReply.Ok(Read(command.Key) ?? string.Empty);
             case KvOperation.Put:
                 _data[command.Key] = new StringBuilder(command.Value);
                 return KvReply.Ok(string.Empty);
@@ -186,6 +193,8 @@ public sealed class KeyValueStore(KvLimits limits)
 
                 _data[command.Key] = new StringBuilder(command.Value);
                 return new KvReply(string.Empty, null, Swapped: true);
+            case KvOperation.Get or KvOperation.Scan:
+                return new KvReply(string.Empty, $"{command.Operation} is a query; it is not applied through the log.");
             default:
                 return new KvReply(string.Empty, $"Unknown operation {command.Operation}.");
         }

@@ -102,6 +102,22 @@ public sealed class KeyValueStoreTests
         Assert.Equal("123456", store.Read("k"));
     }
 
+    [Fact]
+    public void GetAndScan_AreQueriesOfTheAppliedState_NeverLogCommands()
+    {
+        var store = new KeyValueStore(new KvLimits(MaxScanLimit: 5));
+        Apply(store, KvOperation.Put, "k", "v");
+
+        Assert.Equal("v", store.Query(Read(KvOperation.Get, "k")).Value);
+        Assert.Equal(string.Empty, store.Query(Read(KvOperation.Get, "missing")).Value);
+        Assert.Equal(["k"], store.Query(Read(KvOperation.Scan, string.Empty, limit: 5)).Entries!.Select(e => e.Key));
+        Assert.Contains("1 to 5 keys", store.Query(Read(KvOperation.Scan, string.Empty, limit: 6)).Error, StringComparison.Ordinal);
+        Assert.Contains("Only Get and Scan", store.Query(Read(KvOperation.Put, "k")).Error, StringComparison.Ordinal);
+        Assert.Contains("is a query", Apply(store, KvOperation.Get, "k", string.Empty).Error, StringComparison.Ordinal);
+    }
+
+    private KvCommand Read(KvOperation operation, string key, int limit = 0) => new(operation, key, string.Empty, _client, 0, Limit: limit);
+
     private KvReply Apply(KeyValueStore store, KvOperation operation, string key, string value, string? expected = null) =>
         store.Apply(new KvCommand(operation, key, value, _client, ++_sequence, expected));
 }
