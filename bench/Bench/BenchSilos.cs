@@ -65,7 +65,7 @@ internal sealed class BenchSilos : IAsyncDisposable
                     $"--RaftOrleans:Redis={redis}",
                     "--Logging:LogLevel:Default=Warning",
                     "--Logging:LogLevel:RaftOrleans.Silo=Information",
-                    "--RaftOrleans:MetricsLogPeriod=00:00:01",
+                    "--RaftOrleans:Raft:MetricsLogPeriod=00:00:01",
                     $"--Logging:LogLevel:{MetricsCategory}=Information",
                 ]);
                 silos._silos.Add(silo);

@@ -65,7 +65,7 @@ public static class SiloHostExtensions
         }
 
         return builder.AddMapReduce()
-            .AddRaft(raft => raft.MetricsLogPeriod = options.MetricsLogPeriod ?? TimeSpan.Zero)
+            .AddRaft()
             .AddKeyValueStore();
     }
 

@@ -45,9 +45,6 @@ public sealed class SiloHostOptions
     /// </summary>
     public bool FastFailureDetection { get; set; }
 
-    /// <summary>How often the silo logs its totals of the Raft metrics in one line (e.g. <c>00:00:10</c>); empty: never.</summary>
-    public TimeSpan? MetricsLogPeriod { get; set; }
-
     public static string DefaultDataDirectory =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "raft-orleans");
 

@@ -35,11 +35,6 @@ public sealed class SiloHostOptionsValidator : IValidateOptions<SiloHostOptions>
             errors.Add($"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.AdvertisedIPAddress)} must be an IP address (was '{options.AdvertisedIPAddress}').");
         }
 
-        if (options.MetricsLogPeriod is { } period && period <= TimeSpan.Zero)
-        {
-            errors.Add($"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.MetricsLogPeriod)} must be a positive time span such as 00:00:10 (was {period}).");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

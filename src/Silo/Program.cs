@@ -12,34 +12,34 @@ if (SiloUsage.IsRequested(args))
     return SiloExitCodes.Success;
 }
 
-SiloHostOptions options;
-SiloDashboardOptions dashboard;
+IConfigurationRoot configuration;
 try
 {
-    var configuration = new ConfigurationBuilder()
+    configuration = new ConfigurationBuilder()
         .SetBasePath(AppContext.BaseDirectory)
         .AddJsonFile("appsettings.json", optional: true)
         .AddEnvironmentVariables()
         .AddCommandLine(args)
         .Build();
-    options = configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
-    dashboard = configuration.GetSection(SiloDashboardOptions.SectionName).Get<SiloDashboardOptions>() ?? new SiloDashboardOptions();
 }
-catch (Exception exception) when (exception is InvalidOperationException or FormatException or InvalidDataException)
+catch (Exception exception) when (exception is FormatException or InvalidDataException)
 {
-    // A value of the wrong type (--RaftOrleans:SiloPort=abc), an argument that is no setting, a broken appsettings.json.
+    // An argument that is no setting, a broken appsettings.json.
     var cause = exception.InnerException is { } inner ? $" ({inner.Message})" : string.Empty;
     await Console.Error.WriteLineAsync($"error: invalid configuration: {exception.Message}{cause} Run with --help for the settings.".ReplaceLineEndings(" "));
     return SiloExitCodes.InvalidConfiguration;
 }
 
-var invalid = new SiloHostOptionsValidator().Validate(null, options).Failures?.ToList() ?? [];
-invalid.AddRange(new SiloDashboardOptionsValidator().Validate(null, dashboard).Failures ?? []);
+// Every section at once, the features' included: a value of the wrong type or out of range is refused here.
+var invalid = SiloSettings.Check(configuration);
 if (invalid.Count > 0)
 {
-    await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", invalid)}");
+    await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", invalid)} Run with --help for the settings.".ReplaceLineEndings(" "));
     return SiloExitCodes.InvalidConfiguration;
 }
+
+var options = configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
+var dashboard = configuration.GetSection(SiloDashboardOptions.SectionName).Get<SiloDashboardOptions>() ?? new SiloDashboardOptions();
 
 using var ports = StartupChecks.ClaimPorts(options, dashboard, out var portError);
 if (ports is null)

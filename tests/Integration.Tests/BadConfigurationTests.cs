@@ -73,6 +73,18 @@ public sealed partial class BadConfigurationTests(ITestOutputHelper log) : IDisp
         Assert.Contains("RaftOrleans:SiloPort must be a TCP port, 1-65535 (was 70000)", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--RaftOrleans:Raft:TickPeriod=fast", "RaftOrleans:Raft:TickPeriod")]
+    [InlineData("--RaftOrleans:Raft:ElectionTicks=2", "RaftOrleans:Raft: Need 1 <= HeartbeatTicks < ElectionTicks (were 2, 2)")]
+    [InlineData("--RaftOrleans:MapReduce:TaskTimeout=00:00:00", "RaftOrleans:MapReduce: TaskTimeout must be positive")]
+    [InlineData("--RaftOrleans:KeyValue:MaxKeyLength=0", "RaftOrleans:KeyValue: MaxKeyLength and MaxScanLimit must be at least 1")]
+    public async Task Silo_InvalidFeatureSetting_ExitsWithMessage_BeforeItStarts(string setting, string message)
+    {
+        var (exitCode, stderr) = await RunAsync(Binaries.SiloDll, SiloArguments(setting));
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Client_UnreachableRedis_ExitsWithClusterUnavailable()
     {

@@ -1,7 +1,10 @@
 namespace RaftOrleans.MapReduce.Hosting;
 
+/// <summary>How the silo coordinates and runs MapReduce jobs (section <see cref="SectionName"/>).</summary>
 public sealed class MapReduceOptions
 {
+    public const string SectionName = "RaftOrleans:MapReduce";
+
     /// <summary>A task with no sign of progress within this time is handed out again (the classic lab's timeout, 10 s); a long task that keeps working is not.</summary>
     public TimeSpan TaskTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

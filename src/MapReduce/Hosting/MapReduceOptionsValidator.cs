@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace RaftOrleans.MapReduce.Hosting;
 
-internal sealed class MapReduceOptionsValidator : IValidateOptions<MapReduceOptions>
+public sealed class MapReduceOptionsValidator : IValidateOptions<MapReduceOptions>
 {
     public ValidateOptionsResult Validate(string? name, MapReduceOptions options)
     {

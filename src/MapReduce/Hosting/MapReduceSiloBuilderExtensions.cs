@@ -9,12 +9,13 @@ namespace RaftOrleans.MapReduce.Hosting;
 public static class MapReduceSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the MapReduce grains with the built-in apps (<c>wc</c>, <c>indexer</c>). The host must also
+    /// Adds the MapReduce grains with the built-in apps (<c>wc</c>, <c>indexer</c>), their options bound from
+    /// <see cref="MapReduceOptions.SectionName"/> and then <paramref name="configure"/>. The host must also
     /// register a durable grain storage named <see cref="StorageNames.MapReduce"/>.
     /// </summary>
     public static ISiloBuilder AddMapReduce(this ISiloBuilder builder, Action<MapReduceOptions>? configure = null)
     {
-        var options = builder.Services.AddOptions<MapReduceOptions>().ValidateOnStart();
+        var options = builder.Services.AddOptions<MapReduceOptions>().BindConfiguration(MapReduceOptions.SectionName).ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);

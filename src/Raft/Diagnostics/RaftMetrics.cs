@@ -5,7 +5,7 @@ namespace RaftOrleans.Raft.Diagnostics;
 /// <summary>
 /// The Raft peers' instruments, on the meter <see cref="MeterName"/>: read them live with
 /// <c>dotnet-counters monitor -n RaftOrleans.Silo --counters RaftOrleans.Raft</c>, or have the silo log them
-/// (<c>RaftOrleans:MetricsLogPeriod</c>). Peer measurements carry the group (tag <c>raft.group</c>); a silo is its
+/// (<c>RaftOrleans:Raft:MetricsLogPeriod</c>). Peer measurements carry the group (tag <c>raft.group</c>); a silo is its
 /// process.
 /// </summary>
 public static class RaftMetrics

@@ -2,8 +2,11 @@ using RaftOrleans.Raft.Core;
 
 namespace RaftOrleans.Raft.Hosting;
 
+/// <summary>How the silo's Raft peers run (section <see cref="SectionName"/>); ticks, elections and snapshots.</summary>
 public sealed class RaftOptions
 {
+    public const string SectionName = "RaftOrleans:Raft";
+
     /// <summary>One logical tick of the Raft core: the grain timer's period.</summary>
     public TimeSpan TickPeriod { get; set; } = TimeSpan.FromMilliseconds(50);
 

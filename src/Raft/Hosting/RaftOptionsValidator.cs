@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace RaftOrleans.Raft.Hosting;
 
-internal sealed class RaftOptionsValidator : IValidateOptions<RaftOptions>
+public sealed class RaftOptionsValidator : IValidateOptions<RaftOptions>
 {
     public ValidateOptionsResult Validate(string? name, RaftOptions options)
     {

@@ -15,12 +15,13 @@ namespace RaftOrleans.Raft.Hosting;
 public static class RaftSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the Raft peer grains. The host must also register a Raft storage (<c>AddSqliteRaftStorage</c>,
+    /// Adds the Raft peer grains, their options bound from <see cref="RaftOptions.SectionName"/> and then
+    /// <paramref name="configure"/>. The host must also register a Raft storage (<c>AddSqliteRaftStorage</c>,
     /// <c>AddRedisRaftStorage</c>); a reminder service is optional (peers then recover on the next call).
     /// </summary>
     public static ISiloBuilder AddRaft(this ISiloBuilder builder, Action<RaftOptions>? configure = null)
     {
-        var options = builder.Services.AddOptions<RaftOptions>().ValidateOnStart();
+        var options = builder.Services.AddOptions<RaftOptions>().BindConfiguration(RaftOptions.SectionName).ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace RaftOrleans.Silo;
+namespace RaftOrleans.Hosting;
 
 public sealed class SiloDashboardOptionsValidator : IValidateOptions<SiloDashboardOptions>
 {

@@ -1,4 +1,4 @@
-namespace RaftOrleans.Silo;
+namespace RaftOrleans.Hosting;
 
 /// <summary>
 /// The Orleans dashboard's web UI (section "RaftOrleans:Dashboard"): off unless <see cref="Enabled"/>. Every silo
