@@ -9,11 +9,16 @@ namespace RaftOrleans.Sqlite.Persistence;
 /// <summary>
 /// Durable grain storage in an embedded SQLite database (WAL, synchronous=FULL: a completed write is on disk).
 /// Each record carries a version; a write or clear whose ETag is not the stored version throws
-/// <see cref="InconsistentStateException"/>, so a stale activation cannot overwrite a newer one's state.
+/// <see cref="InconsistentStateException"/>, so a stale activation cannot overwrite a newer one's state. A clear keeps
+/// the row (an empty payload) and goes on counting its version, as Orleans' ADO.NET provider does: a version never
+/// repeats, so a writer holding an ETag from before the clear cannot overwrite what was written after it.
 /// Database calls run on the thread pool: Microsoft.Data.Sqlite's async API is synchronous underneath.
 /// </summary>
 public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
+    /// <summary>The payload of a cleared record: a serialized state is never empty.</summary>
+    private static readonly byte[] Cleared = [];
+
     private readonly string _name;
     private readonly string _serviceId;
     private readonly SqliteDatabase _database;
@@ -46,9 +51,10 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
 
             var version = reader.GetInt64(0);
             var payload = (byte[])reader.GetValue(1);
-            grainState.State = _serializer.Deserialize<T>(new BinaryData(payload));
+            var cleared = payload.Length == Cleared.Length;
+            grainState.State = cleared ? Activator.CreateInstance<T>() : _serializer.Deserialize<T>(new BinaryData(payload));
             grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
-            grainState.RecordExists = true;
+            grainState.RecordExists = !cleared;
         });
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -84,14 +90,17 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
         {
             if (grainState.ETag is not null)
             {
+                var expected = ParseETag(grainState.ETag);
                 using var connection = _database.Open();
-                using var delete = Command(connection, "DELETE FROM grain_state WHERE service_id = $s AND state_name = $n AND grain_id = $g AND version = $e", stateName, grainId);
-                delete.Parameters.AddWithValue("$e", ParseETag(grainState.ETag));
-                Expect(delete.ExecuteNonQuery() == 1, "clear", stateName, grainId, grainState.ETag);
+                using var clear = Command(connection, "UPDATE grain_state SET version = $v, payload = $p WHERE service_id = $s AND state_name = $n AND grain_id = $g AND version = $e", stateName, grainId);
+                clear.Parameters.AddWithValue("$v", expected + 1);
+                clear.Parameters.AddWithValue("$p", Cleared);
+                clear.Parameters.AddWithValue("$e", expected);
+                Expect(clear.ExecuteNonQuery() == 1, "clear", stateName, grainId, grainState.ETag);
+                grainState.ETag = (expected + 1).ToString(CultureInfo.InvariantCulture);
             }
 
             grainState.State = Activator.CreateInstance<T>();
-            grainState.ETag = null;
             grainState.RecordExists = false;
         });
 

@@ -83,35 +83,4 @@ public sealed class SqliteGrainDirectoryTests : IAsyncLifetime, IDisposable
 
     private static GrainAddress Address(GrainId grain, SiloAddress silo) =>
         new() { GrainId = grain, SiloAddress = silo, ActivationId = ActivationId.NewId(), MembershipVersion = new MembershipVersion(1) };
-
-    /// <summary>Runs what a participant subscribed, as the silo's start does.</summary>
-    private sealed class SiloLifecycleStub : ISiloLifecycle
-    {
-        private readonly List<ILifecycleObserver> _observers = [];
-
-        public int HighestCompletedStage => 0;
-
-        public int LowestStoppedStage => 0;
-
-        public IDisposable Subscribe(string observerName, int stage, ILifecycleObserver observer)
-        {
-            _observers.Add(observer);
-            return new NoDispose();
-        }
-
-        public async Task RunAsync()
-        {
-            foreach (var observer in _observers)
-            {
-                await observer.OnStart(CancellationToken.None);
-            }
-        }
-
-        private sealed class NoDispose : IDisposable
-        {
-            public void Dispose()
-            {
-            }
-        }
-    }
 }
