@@ -71,15 +71,22 @@ public sealed partial class RaftNode
 
     /// <summary>
     /// While a Ready is outstanding (the host awaits its storage), hands out the messages produced since that need
-    /// nothing persisted first: the leader's heartbeats and pre-vote probes. A heartbeat to a streaming follower also
-    /// carries the entries not yet sent to it, as outside a save (a leader may send entries before its own write of
-    /// them, §10.2.1, as it does with every Ready). Without it a leader writing a large snapshot falls silent for the
-    /// whole write and its followers elect another. Everything a term, a vote or a log must be durable for
+    /// nothing persisted first: the leader's heartbeats and pre-vote probes, and the round of heartbeats that confirms
+    /// reads asked for since (§6.4 needs no write). A heartbeat to a streaming follower also carries the entries not yet
+    /// sent to it, as outside a save (a leader may send entries before its own write of them, §10.2.1, as it does with
+    /// every Ready). Without it a leader writing a large snapshot falls silent for the whole write, its followers elect
+    /// another, and no read is answered until the write is done. Everything a term, a vote or a log must be durable for
     /// (responses, vote requests) stays for the next Ready.
     /// </summary>
     public IReadOnlyList<RaftMessage> TakeMessages()
     {
-        if (_outstanding is null || _messages.Count == 0)
+        if (_outstanding is null)
+        {
+            return [];
+        }
+
+        FlushReads();
+        if (_messages.Count == 0)
         {
             return [];
         }
@@ -108,6 +115,23 @@ public sealed partial class RaftNode
         var committed = TakeCommitted();
         _outstandingAppliedTo = _applying;
         return committed;
+    }
+
+    /// <summary>
+    /// While a Ready is outstanding, hands out the reads confirmed (or failed) since it was taken: a confirmed read
+    /// needs nothing of this peer's save, only that the host has applied up to its index before it answers, which the
+    /// entries of the outstanding Ready and of <see cref="TakeCommittedEntries"/> bring.
+    /// </summary>
+    public IReadOnlyList<ReadState> TakeReadStates()
+    {
+        if (_outstanding is null || _readStates.Count == 0)
+        {
+            return [];
+        }
+
+        var readStates = _readStates;
+        _readStates = [];
+        return readStates;
     }
 
     /// <summary>Committed entries go out in index order, each once; entries covered by a snapshot never do (§7).</summary>

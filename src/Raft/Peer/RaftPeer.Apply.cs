@@ -6,16 +6,27 @@ namespace RaftOrleans.Raft.Peer;
 
 internal sealed partial class RaftPeer
 {
-    /// <summary>Applies what the followers' acknowledgements (or the leader's commit index) committed while a save is out.</summary>
-    private void ApplyCommittedDuringSave()
+    /// <summary>
+    /// While a save is out (a snapshot's can outlast an election timeout), the peer goes on with what needs nothing of
+    /// it: heartbeats and the rounds that confirm reads leave now, entries the acknowledgements commit are applied, and
+    /// confirmed reads are answered.
+    /// </summary>
+    private void ServeDuringSave()
     {
+        if (!_pumping || IsStopped)
+        {
+            return;
+        }
+
+        Send(Node.TakeMessages());
         var committed = Node.TakeCommittedEntries();
         if (committed.Count > 0)
         {
             CommittedTaken?.Invoke(committed);
             Apply(null, committed);
-            ServeReads([]);
         }
+
+        ServeReads(Node.TakeReadStates());
     }
 
     private void Apply(RaftSnapshot? snapshotToApply, IReadOnlyList<LogEntry> committed)

@@ -65,6 +65,7 @@ internal sealed partial class RaftPeer
 
         var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         _reads[id] = (query, waiter);
+        ServeDuringSave();
         Pump();
         return waiter.Task;
     }

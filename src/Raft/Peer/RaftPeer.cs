@@ -121,12 +121,7 @@ internal sealed partial class RaftPeer
         if (!IsStopped)
         {
             Node.Tick();
-            if (_pumping)
-            {
-                // A save is out: the heartbeats of this tick leave now, not after it (a snapshot's save can outlast an election timeout).
-                Send(Node.TakeMessages());
-            }
-
+            ServeDuringSave();
             Pump();
         }
     }
@@ -143,11 +138,7 @@ internal sealed partial class RaftPeer
             Node.Step(message);
         }
 
-        if (_pumping)
-        {
-            ApplyCommittedDuringSave();
-        }
-
+        ServeDuringSave();
         Pump();
     }
 

@@ -85,6 +85,31 @@ public sealed class SaveOutstandingTests
         Assert.Contains(next.MessagesAfterPersist, m => m is RequestVoteRequest { PreVote: false });
     }
 
+    /// <summary>§6.4 needs no write: a read asked during the leader's save is confirmed and handed out before the save is done.</summary>
+    [Fact]
+    public void ARead_AskedWhileTheLeadersSaveIsOut_IsConfirmedAndTakenBeforeTheSaveIsDone()
+    {
+        var cluster = new MiniCluster(3);
+        var leader = cluster[cluster.Elect("n1")];
+        cluster.Propose("n1", "a");
+        var readIndex = leader.CommitIndex;
+        leader.Propose(Encoding.UTF8.GetBytes("b"));
+        var save = leader.GetReady();
+
+        Assert.True(leader.RequestRead(5).Accepted);
+        foreach (var message in leader.TakeMessages())
+        {
+            cluster[message.To].Step(message);
+        }
+
+        cluster.Deliver();
+
+        Assert.Equal([new ReadState(5, readIndex)], leader.TakeReadStates());
+        Assert.Empty(leader.TakeReadStates());
+        leader.Advance(save);
+        Assert.Empty(leader.GetReady().ReadStates);
+    }
+
     [Fact]
     public void WithoutAnOutstandingReady_TakeMessagesGivesNothing_TheMessagesWaitForTheReady()
     {

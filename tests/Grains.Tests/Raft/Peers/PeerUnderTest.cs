@@ -9,7 +9,7 @@ namespace RaftOrleans.Grains.Tests.Raft.Peers;
 
 /// <summary>
 /// One <see cref="RaftPeer"/> driven by hand, as its grain would drive it: the memory store (saves complete at
-/// once), a transport that only records, and the test playing every other peer.
+/// once unless held), a transport that only records, and the test playing every other peer.
 /// </summary>
 internal sealed class PeerUnderTest
 {
@@ -23,7 +23,8 @@ internal sealed class PeerUnderTest
     {
         var group = new RaftGroupConfig($"unit{Guid.NewGuid():N}"[..12], peers, "test");
         Key = RaftGroupConfig.PeerKey(group.Name, peers[0]);
-        var store = new RaftPeerStore(Storage, Key);
+        Saves = new GatedRaftStorage(Storage);
+        var store = new RaftPeerStore(Saves, Key);
         var data = store.ClaimAsync(group).GetAwaiter().GetResult();
         var options = new RaftOptions
         {
@@ -39,6 +40,9 @@ internal sealed class PeerUnderTest
     public string Key { get; }
 
     public MemoryRaftStorage Storage { get; } = new();
+
+    /// <summary>The storage the peer uses: <see cref="Storage"/>, with saves a test can hold.</summary>
+    public GatedRaftStorage Saves { get; }
 
     public RaftPeer Peer { get; }
 

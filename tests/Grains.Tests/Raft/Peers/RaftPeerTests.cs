@@ -45,15 +45,50 @@ public sealed class RaftPeerTests
         Assert.Equal(2, t.Node.LastApplied);
     }
 
+    [Fact]
+    public async Task AReadAskedWhileTheLeadersSaveIsOut_IsAnswered_BeforeTheSaveCompletes()
+    {
+        var t = new PeerUnderTest(new EchoStateMachine(), "p0", "p1", "p2");
+        t.WinElection("p1");
+        var first = t.Peer.ExecuteAsync(Bytes("a"));
+        t.Peer.Deliver([new AppendEntriesResponse("p1", "p0", t.Node.CurrentTerm, true, 1, 0, 0, 0)]);
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // A write's save is held (a state-sized snapshot, a slow disk): the read must not wait for it.
+        t.Saves.Hold();
+        var held = t.Peer.ExecuteAsync(Bytes("b"));
+        t.Sent.Clear();
+        var read = t.Peer.QueryAsync(Bytes("q"));
+        var round = t.Sent.OfType<AppendEntriesRequest>().Max(m => m.ReadRound);
+        Assert.True(round > 0, "no round of heartbeats started for the read");
+        t.Peer.Deliver([new AppendEntriesResponse("p2", "p0", t.Node.CurrentTerm, true, 1, 0, 0, 0, round)]);
+
+        Assert.Equal("read q at 1", Encoding.UTF8.GetString(await read.WaitAsync(TimeSpan.FromSeconds(10))));
+        Assert.False(held.IsCompleted);
+        t.Saves.Release();
+    }
+
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
-    /// <summary>Answers each command with itself; refuses one command by throwing, changing nothing.</summary>
+    /// <summary>Answers each command with itself and a query with the index it read at; refuses one command by throwing, changing nothing.</summary>
     private sealed class EchoStateMachine : IRaftStateMachine
     {
         public const string Poison = "poison";
 
-        public byte[] Apply(long index, byte[] command) =>
-            Encoding.UTF8.GetString(command) == Poison ? throw new InvalidOperationException("this state machine refuses poison") : command;
+        private long _applied;
+
+        public byte[] Apply(long index, byte[] command)
+        {
+            if (Encoding.UTF8.GetString(command) == Poison)
+            {
+                throw new InvalidOperationException("this state machine refuses poison");
+            }
+
+            _applied = index;
+            return command;
+        }
+
+        public byte[] Query(byte[] query) => Encoding.UTF8.GetBytes($"read {Encoding.UTF8.GetString(query)} at {_applied}");
 
         public byte[] TakeSnapshot() => [];
 

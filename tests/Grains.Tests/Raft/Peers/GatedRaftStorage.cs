@@ -1,0 +1,31 @@
+using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Raft.Storage;
+
+namespace RaftOrleans.Grains.Tests.Raft.Peers;
+
+/// <summary>Memory storage whose saves a test can hold (a slow disk, a large snapshot being written) and then release.</summary>
+internal sealed class GatedRaftStorage(MemoryRaftStorage inner) : IRaftStorage
+{
+    private TaskCompletionSource? _gate;
+
+    /// <summary>Saves from now on wait until <see cref="Release"/>.</summary>
+    public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _gate?.TrySetResult();
+
+    public Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join, string? location) => inner.ClaimAsync(peer, join, location);
+
+    public async Task SaveAsync(string peer, long incarnation, RaftPeerWrite write)
+    {
+        if (_gate is { } gate)
+        {
+            await gate.Task;
+        }
+
+        await inner.SaveAsync(peer, incarnation, write);
+    }
+
+    public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => inner.ReadOwnerAsync(peer);
+
+    public Task<RaftPeerData> ReadAsync(string peer) => inner.ReadAsync(peer);
+}
