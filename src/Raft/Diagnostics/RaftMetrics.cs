@@ -67,6 +67,9 @@ public static class RaftMetrics
     internal static readonly Counter<long> MessagesSent =
         Meter.CreateCounter<long>("raft.messages.sent", "{message}", "Raft messages a peer sent.");
 
+    internal static readonly Counter<long> MessagesWithheld =
+        Meter.CreateCounter<long>("raft.messages.withheld", "{message}", "Raft messages a peer did not send because it held no ownership lease (just claimed, or its storage not confirming it).");
+
     internal static readonly Counter<long> MessagesDropped =
         Meter.CreateCounter<long>("raft.messages.dropped", "{message}", "Raft messages that reached a peer's grain while no running peer was there to take them.");
 }

@@ -54,7 +54,7 @@ internal sealed partial class RaftPeerGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString());
+        var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString(), time);
         var data = await store.ClaimAsync(join: null);
         if (data.Group is not null)
         {
@@ -76,7 +76,7 @@ internal sealed partial class RaftPeerGrain(
         if (_peer is null)
         {
             // Nothing is kept in memory before the claim succeeded: a failed claim leaves the activation as it was.
-            var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString());
+            var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString(), time);
             Start(store, await store.ClaimAsync(config));
         }
 

@@ -28,11 +28,19 @@ public sealed class RaftOptions
     public bool LeaderNoOp { get; set; } = true;
 
     /// <summary>
-    /// How often a peer reads its hard record's ETag to learn whether a newer activation claimed it. Writes find
-    /// out at once; this bounds how long a superseded activation that writes nothing (a follower taking empty
-    /// heartbeats) can go on acknowledging.
+    /// How often a peer asks its storage whether it still owns the peer, renewing its ownership lease
+    /// (<see cref="OwnershipLease"/>, twice this); its saves renew it too. A newer activation finds out it was superseded
+    /// at its next write or check.
     /// </summary>
-    public TimeSpan OwnershipCheckPeriod { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan OwnershipCheckPeriod { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long a peer may speak (vote, acknowledge, confirm a read, send anything) after its storage last confirmed it
+    /// the owner, and how long a new activation stays silent after its claim (<see cref="Storage.RaftPeerStore"/>): no
+    /// two activations of a peer ever speak in the same period. Twice <see cref="OwnershipCheckPeriod"/>; at the
+    /// defaults the shortest election timeout, so a fresh group's first election waits for nothing more.
+    /// </summary>
+    public TimeSpan OwnershipLease => 2 * OwnershipCheckPeriod;
 
     /// <summary>
     /// How often a group's leader checks that its peers are spread over the silos that are up, and moves one peer

@@ -20,6 +20,9 @@ internal sealed partial class RaftPeer
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Raft peer {PeerKey}: state machine {StateMachine} could not take a snapshot at index {Index}; the log is kept")]
     private static partial void LogSnapshotFailed(ILogger logger, Exception exception, string peerKey, string stateMachine, long index);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Raft peer {PeerKey}: its storage did not confirm it the owner; it stays silent until it does")]
+    private static partial void LogLeaseNotRenewed(ILogger logger, Exception exception, string peerKey);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Raft peer {PeerKey}: term {Term}, {Role}, leader {Leader}")]
     private static partial void LogRoleChanged(ILogger logger, string peerKey, long term, RaftRole role, string leader);
 }

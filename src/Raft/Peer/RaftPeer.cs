@@ -52,6 +52,12 @@ internal sealed partial class RaftPeer
 
     private readonly SnapshotPolicy _snapshots;
 
+    /// <summary>How long this activation may speak after its storage confirmed it the owner (<see cref="RaftOptions.OwnershipLease"/>).</summary>
+    private readonly TimeSpan _lease;
+
+    /// <summary>A lease renewal is out.</summary>
+    private bool _renewing;
+
     /// <param name="data">What <paramref name="store"/> claimed: the peer's group and durable state.</param>
     public RaftPeer(
         RaftPeerStore store,
@@ -69,6 +75,7 @@ internal sealed partial class RaftPeer
         _transport = transport;
         _logger = logger;
         _time = time;
+        _lease = options.OwnershipLease;
         _groupTag = new(RaftMetrics.GroupTag, Group.Name);
         var config = options.ToCoreConfig(SelfId(store.Peer, Group), Group.PeerIds);
         if (data.Snapshot is { } snapshot)
@@ -142,12 +149,44 @@ internal sealed partial class RaftPeer
         Pump();
     }
 
-    /// <summary>Stops the peer if another activation claimed it (a follower taking empty heartbeats writes nothing).</summary>
+    /// <summary>
+    /// Renews the ownership lease, or stops the peer if another activation claimed it (a follower taking empty
+    /// heartbeats writes nothing, so only this finds out).
+    /// </summary>
     public async Task CheckOwnershipAsync()
     {
         if (!IsStopped && !await _store.IsStillOwnerAsync() && !IsStopped)
         {
             Fail(new RaftStorageFencedException(Key, Incarnation));
+        }
+    }
+
+    /// <summary>One question to the store at a time; with a store that answers at once, the lease is renewed on return.</summary>
+    private void RenewLease()
+    {
+        if (_renewing || IsStopped)
+        {
+            return;
+        }
+
+        _renewing = true;
+        _ = RenewLeaseAsync();
+    }
+
+    private async Task RenewLeaseAsync()
+    {
+        try
+        {
+            await CheckOwnershipAsync();
+        }
+        catch (Exception exception)
+        {
+            // The store did not answer: the peer stays silent, and the next send asks again.
+            LogLeaseNotRenewed(_logger, exception, Key);
+        }
+        finally
+        {
+            _renewing = false;
         }
     }
 
@@ -224,11 +263,30 @@ internal sealed partial class RaftPeer
         }
     }
 
+    /// <summary>
+    /// Sends what the core produced, if this activation holds its ownership lease (<see cref="RaftPeerStore"/>);
+    /// otherwise withholds it, as a lost message, and asks the store to renew the lease. Every vote, acknowledgement
+    /// and read confirmation goes out here.
+    /// </summary>
     private void Send(IReadOnlyList<RaftMessage> messages)
     {
         if (messages.Count == 0)
         {
             return;
+        }
+
+        if (!_store.HoldsLease(_lease))
+        {
+            if (!_store.IsSilent(_lease))
+            {
+                RenewLease();
+            }
+
+            if (!_store.HoldsLease(_lease))
+            {
+                RaftMetrics.MessagesWithheld.Add(messages.Count, _groupTag);
+                return;
+            }
         }
 
         foreach (var batch in messages.GroupBy(m => m.To))

@@ -166,7 +166,7 @@ public sealed partial class LabConfig
     {
         var server = Servers[i];
         server.Storage ??= new SimRaftStorage(this, i);
-        var store = new RaftPeerStore(server.Storage, PeerKey(server.Id));
+        var store = new RaftPeerStore(server.Storage, PeerKey(server.Id), time: Clock);
         RaftPeerData data;
         try
         {
@@ -180,7 +180,7 @@ public sealed partial class LabConfig
         var options = _options.ToRaftOptions(SnapshotMode);
         server.CommitTerms.Clear();
         var incarnation = server.Incarnation;
-        var peer = new RaftPeer(store, data, new LabStateMachine(this, i), new SimRaftTransport(this, i, incarnation), options, random, TimeProvider.System, NullLogger.Instance)
+        var peer = new RaftPeer(store, data, new LabStateMachine(this, i), new SimRaftTransport(this, i, incarnation), options, random, Clock, NullLogger.Instance)
         {
             Stopped = exception => _failedInside ??= exception is RaftTestException ? exception : Fail($"server {i}'s peer stopped on its own", exception),
         };

@@ -67,6 +67,11 @@ public sealed partial class LabConfig
 
     public Simulator Sim { get; } = new();
 
+    /// <summary><see cref="Sim"/>'s clock, for the production peer host.</summary>
+    public TimeProvider Clock => _clock ??= new SimTime(Sim);
+
+    private TimeProvider? _clock;
+
     public SimServer[] Servers { get; }
 
     public IReadOnlyList<string> PeerIds { get; }

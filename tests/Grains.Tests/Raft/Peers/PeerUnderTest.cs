@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Raft.Core;
 using RaftOrleans.Raft.Hosting;
@@ -24,20 +25,24 @@ internal sealed class PeerUnderTest
         var group = new RaftGroupConfig($"unit{Guid.NewGuid():N}"[..12], peers, "test");
         Key = RaftGroupConfig.PeerKey(group.Name, peers[0]);
         Saves = new GatedRaftStorage(Storage);
-        var store = new RaftPeerStore(Saves, Key);
+        var store = new RaftPeerStore(Saves, Key, time: Time);
         var data = store.ClaimAsync(group).GetAwaiter().GetResult();
         var options = new RaftOptions
         {
             ElectionTicks = 10, HeartbeatTicks = 2, PreVote = false, CheckQuorum = false, LeaderNoOp = false,
             SnapshotEveryEntries = snapshotEveryEntries, SnapshotAfterBytes = 0,
         };
-        Peer = new RaftPeer(store, data, stateMachine, new Recorder(Sent), options, new Random(3), TimeProvider.System, NullLogger.Instance)
+        Peer = new RaftPeer(store, data, stateMachine, new Recorder(Sent), options, new Random(3), Time, NullLogger.Instance)
         {
             SerializeSnapshot = serializeSnapshot ?? (serialize => Task.FromResult(serialize())),
         };
+        Time.Advance(options.OwnershipLease);
     }
 
     public string Key { get; }
+
+    /// <summary>The peer's clock; the constructor moves it past the silence that follows a claim.</summary>
+    public FakeTimeProvider Time { get; } = new();
 
     public MemoryRaftStorage Storage { get; } = new();
 
