@@ -17,11 +17,19 @@ internal sealed class PeerNetwork
 {
     private readonly Queue<(Activation From, string To, RaftMessage[] Messages)> _inFlight = new();
     private readonly List<Activation> _activations = [];
+    private readonly Func<IRaftStateMachine> _stateMachine;
     private int _seed;
 
     public PeerNetwork(params string[] peers)
+        : this(() => new RegisterStateMachine(), peers)
     {
-        Group = new RaftGroupConfig($"net{Guid.NewGuid():N}"[..12], peers, "register");
+    }
+
+    /// <param name="stateMachine">Makes each activation's state machine.</param>
+    public PeerNetwork(Func<IRaftStateMachine> stateMachine, params string[] peers)
+    {
+        _stateMachine = stateMachine;
+        Group = new RaftGroupConfig($"net{Guid.NewGuid():N}"[..12], peers, "sm");
         Route = (_, to) => Newest(to);
     }
 
@@ -38,6 +46,8 @@ internal sealed class PeerNetwork
 
     public IEnumerable<Activation> Running => _activations.Where(a => !a.Peer.IsStopped);
 
+    public IReadOnlyList<Activation> All => _activations;
+
     /// <summary>A new activation of <paramref name="peer"/>: it claims the peer's storage now.</summary>
     public Activation Start(string peer)
     {
@@ -46,7 +56,7 @@ internal sealed class PeerNetwork
         var data = store.ClaimAsync(Group).GetAwaiter().GetResult();
         Activation? activation = null;
         var transport = new Transport((to, messages) => _inFlight.Enqueue((activation!, to, messages)));
-        var raft = new RaftPeer(store, data, new RegisterStateMachine(), transport, Options, new Random(++_seed), Time, NullLogger.Instance);
+        var raft = new RaftPeer(store, data, _stateMachine(), transport, Options, new Random(++_seed), Time, NullLogger.Instance);
         activation = new Activation(peer, _activations.Count(a => a.Id == peer) + 1, raft);
         _activations.Add(activation);
         return activation;
