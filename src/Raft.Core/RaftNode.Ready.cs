@@ -75,8 +75,9 @@ public sealed partial class RaftNode
     /// reads asked for since (§6.4 needs no write). A heartbeat to a streaming follower also carries the entries not yet
     /// sent to it, as outside a save (a leader may send entries before its own write of them, §10.2.1, as it does with
     /// every Ready). Without it a leader writing a large snapshot falls silent for the whole write, its followers elect
-    /// another, and no read is answered until the write is done. Everything a term, a vote or a log must be durable for
-    /// (responses, vote requests) stays for the next Ready.
+    /// another, and no read is answered until the write is done. A follower's acknowledgement of what is durable already
+    /// leaves too (<c>AnswerWhatIsDurable</c>). Everything a term, a vote or a log must be durable for first (the
+    /// acknowledgement of what the save writes, votes, vote requests) stays for the next Ready.
     /// </summary>
     public IReadOnlyList<RaftMessage> TakeMessages()
     {

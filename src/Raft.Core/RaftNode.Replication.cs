@@ -268,6 +268,7 @@ public sealed partial class RaftNode
             if (entries.Count == 0)
             {
                 SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, Math.Max(lastNewIndex, 0), 0, 0, 0, m.ReadRound));
+                AnswerWhatIsDurable(m, Math.Max(lastNewIndex, 0));
                 return;
             }
         }
@@ -312,6 +313,25 @@ public sealed partial class RaftNode
         }
 
         SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, lastNewIndex, 0, 0, 0, m.ReadRound));
+        AnswerWhatIsDurable(m, lastNewIndex);
+    }
+
+    /// <summary>
+    /// While this follower's save is out, an acknowledgement waits for it (§5: the term and entries it vouches for must
+    /// be durable first), so a heartbeat would go unanswered for the whole save: a leader that hears from no majority
+    /// within an election timeout steps down and confirms no read, and a save can last that long (a large snapshot, a
+    /// full disk retried). What is durable already can be said at once: the same answer, its match cut to the prefix
+    /// of the log that is durable and unchanged in memory (<c>_stableIndex</c>), provided its term is durable. The
+    /// full answer still follows the save; the leader takes each match only when it is higher.
+    /// </summary>
+    private void AnswerWhatIsDurable(AppendEntriesRequest m, long lastNewIndex)
+    {
+        if (_outstanding is null || _outstanding.HardState is not null || _persistedHardState.CurrentTerm != CurrentTerm)
+        {
+            return;
+        }
+
+        Send(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, Math.Min(lastNewIndex, _stableIndex), 0, 0, 0, m.ReadRound));
     }
 
     private void TruncateLog(long index)

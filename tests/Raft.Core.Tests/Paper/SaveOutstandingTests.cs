@@ -56,7 +56,8 @@ public sealed class SaveOutstandingTests
     /// <summary>
     /// During a follower's save: an append from the leader, a vote request of a newer term and its own campaign all
     /// need something durable first (§5.1 term and vote, §5.3 entries); none of their messages comes out of
-    /// TakeMessages, and each goes with the next Ready, after its persist.
+    /// TakeMessages but an acknowledgement of what is durable already, and each goes with the next Ready, after its
+    /// persist.
     /// </summary>
     [Fact]
     public void DuringASave_NothingThatNeedsAPersistLeavesThroughTakeMessages()
@@ -65,9 +66,10 @@ public sealed class SaveOutstandingTests
         var leader = cluster[cluster.Elect("n1")];
         var term = leader.GetState().Term;
         var follower = cluster["n2"];
+        var durable = follower.LastIndex;
         var save = follower.GetReady();
 
-        follower.Step(new AppendEntriesRequest("n1", "n2", term, 0, 0, [], 0));
+        follower.Step(new AppendEntriesRequest("n1", "n2", term, durable, term, [new LogEntry(durable + 1, term, [1])], 0));
         follower.Step(new RequestVoteRequest("n3", "n2", term + 1, follower.LastIndex + 10, term, PreVote: false));
         for (var tick = 0; tick < 40; tick++)
         {
@@ -75,8 +77,9 @@ public sealed class SaveOutstandingTests
         }
 
         var taken = follower.TakeMessages();
-        Assert.DoesNotContain(taken, m => m is AppendEntriesResponse or RequestVoteResponse or InstallSnapshotResponse);
+        Assert.DoesNotContain(taken, m => m is RequestVoteResponse or InstallSnapshotResponse);
         Assert.DoesNotContain(taken, m => m is RequestVoteRequest { PreVote: false });
+        Assert.All(taken.OfType<AppendEntriesResponse>(), a => Assert.Equal((term, durable), (a.Term, a.MatchIndex)));
 
         follower.Advance(save);
         var next = follower.GetReady();
@@ -108,6 +111,48 @@ public sealed class SaveOutstandingTests
         Assert.Empty(leader.TakeReadStates());
         leader.Advance(save);
         Assert.Empty(leader.GetReady().ReadStates);
+    }
+
+    /// <summary>
+    /// A follower whose save is out still confirms its leader (and the leader's read rounds) with what is durable: the
+    /// leader keeps its majority and answers reads while a follower writes a large snapshot or retries a full disk.
+    /// </summary>
+    [Fact]
+    public void DuringAFollowersSave_AHeartbeatIsAnswered_WithTheDurablePrefixOnly()
+    {
+        var cluster = new MiniCluster(3);
+        var leader = cluster[cluster.Elect("n1")];
+        cluster.Propose("n1", "a");
+        var term = leader.GetState().Term;
+        var follower = cluster["n2"];
+        var durable = follower.LastIndex;
+        follower.Step(new AppendEntriesRequest("n1", "n2", term, durable, term, [new LogEntry(durable + 1, term, [2])], leader.CommitIndex));
+        var save = follower.GetReady();
+        Assert.Single(save.Entries);
+
+        follower.Step(new AppendEntriesRequest("n1", "n2", term, durable + 1, term, [], leader.CommitIndex, ReadRound: 7));
+        var answer = Assert.Single(follower.TakeMessages().OfType<AppendEntriesResponse>());
+        Assert.Equal((term, true, durable, 7L), (answer.Term, answer.Success, answer.MatchIndex, answer.ReadRound));
+
+        follower.Advance(save);
+        Assert.Contains(follower.GetReady().MessagesAfterPersist.OfType<AppendEntriesResponse>(), a => a.MatchIndex == durable + 1);
+    }
+
+    [Fact]
+    public void DuringAFollowersSaveOfANewTerm_NoAnswerLeavesEarly()
+    {
+        var cluster = new MiniCluster(3);
+        var leader = cluster[cluster.Elect("n1")];
+        var term = leader.GetState().Term;
+        var follower = cluster["n2"];
+        follower.Step(new AppendEntriesRequest("n3", "n2", term + 1, follower.LastIndex, term, [], 0));
+        var save = follower.GetReady();
+        Assert.NotNull(save.HardState);
+
+        follower.Step(new AppendEntriesRequest("n3", "n2", term + 1, follower.LastIndex, term, [], 0, ReadRound: 3));
+
+        Assert.DoesNotContain(follower.TakeMessages(), m => m is AppendEntriesResponse);
+        follower.Advance(save);
     }
 
     [Fact]
