@@ -87,6 +87,7 @@ public sealed class KeyValueClient
 
     /// <exception cref="ArgumentException">The key or value breaks the limits; nothing was sent.</exception>
     /// <exception cref="KvRequestException">The service refused the request.</exception>
+    /// <exception cref="RaftStorageUnavailableException">The group's storage refused the request (a full disk): it was not applied.</exception>
     private async Task<KvReply> ExecuteAsync(KvCommand command, CancellationToken cancellationToken)
     {
         Validate(command.Operation, command.Key, command.Value, command.Limit, _limits);

@@ -39,6 +39,9 @@ public sealed class RaftGroupCaller
 
     private int _leaderGuess;
 
+    /// <summary>An attempt of the request under way may have been appended (it timed out, or its leader was deposed).</summary>
+    private bool _mayHaveTakenEffect;
+
     /// <param name="attemptTimeout">The longest an attempt may take before the caller tries again; sooner once answers came (<see cref="RoundTripTimer"/>).</param>
     /// <param name="time">The clock of every timeout and back-off.</param>
     /// <param name="random">Chooses relays; this caller's alone from now on.</param>
@@ -81,8 +84,12 @@ public sealed class RaftGroupCaller
     /// hints; when that peer does not answer, or no peer asked knows a leader, to every peer at once.
     /// </summary>
     /// <returns>The state machine's answer.</returns>
+    /// <exception cref="RaftStorageUnavailableException">
+    /// A peer's storage refused the request and no earlier attempt of it may have taken effect: it was not applied.
+    /// </exception>
     public async Task<byte[]> CallAsync(bool read, byte[] request, CancellationToken cancellationToken)
     {
+        _mayHaveTakenEffect = false;
         if (_lastAnswered.TryGetValue(_groupKey, out var last))
         {
             _leaderGuess = last.Peer;
@@ -92,7 +99,7 @@ public sealed class RaftGroupCaller
         {
             var target = _leaderGuess;
             var relay = _relaySilos.Beside(PeerKey(target), _relays.IsUsable, _relays.Random) ?? _relays.Current;
-            var (answer, hint) = await AttemptAsync(target, relay, read, request, firstSend: true, cancellationToken);
+            var (answer, hint) = Outcome(read, await AttemptAsync(target, relay, read, request, firstSend: true, cancellationToken));
             if (answer is not null)
             {
                 return answer;
@@ -116,7 +123,7 @@ public sealed class RaftGroupCaller
     /// </summary>
     private async Task<byte[]> AskEveryPeerAsync(bool read, byte[] request, CancellationToken cancellationToken)
     {
-        var attempts = new Dictionary<Task<(byte[]? Answer, int? Hint)>, int>();
+        var attempts = new Dictionary<Task<Attempt>, int>();
         var askedAt = new long?[Peers.Count];
         var backoff = TimeSpan.FromMilliseconds(10);
         while (true)
@@ -138,10 +145,10 @@ public sealed class RaftGroupCaller
                 continue;
             }
 
-            var attempt = (Task<(byte[]? Answer, int? Hint)>)finished;
+            var attempt = (Task<Attempt>)finished;
             var answered = attempts[attempt];
             attempts.Remove(attempt);
-            var (answer, hint) = await attempt;
+            var (answer, hint) = Outcome(read, await attempt);
             if (answer is not null)
             {
                 _leaderGuess = answered;
@@ -162,11 +169,27 @@ public sealed class RaftGroupCaller
     }
 
     /// <summary>
+    /// The answer, or the leader to try next; a storage refusal ends the request only when nothing of it may have
+    /// taken effect (a read, or a write no attempt of which may have been appended), and is otherwise one more miss.
+    /// </summary>
+    private (byte[]? Answer, int? Hint) Outcome(bool read, Attempt attempt)
+    {
+        _mayHaveTakenEffect |= attempt.MayHaveTakenEffect;
+        if (attempt.Refused is { } refused && (read || !_mayHaveTakenEffect))
+        {
+            throw refused;
+        }
+
+        return (attempt.Answer, attempt.Hint);
+    }
+
+    /// <summary>
     /// One attempt at <paramref name="target"/> through relay <paramref name="relayKey"/>: the answer, or the leader
-    /// the peer named (null if none, or if it did not answer in time; the relay is then avoided for a while).
+    /// the peer named (null if none, or if it did not answer in time; the relay is then avoided for a while), or the
+    /// storage's refusal.
     /// </summary>
     /// <param name="firstSend">The request was not sent before: its round trip is a fair sample (Karn), and the attempt may wait past its timeout while the peer answers other callers.</param>
-    private async Task<(byte[]? Answer, int? Hint)> AttemptAsync(int target, int relayKey, bool read, byte[] request, bool firstSend, CancellationToken cancellationToken)
+    private async Task<Attempt> AttemptAsync(int target, int relayKey, bool read, byte[] request, bool firstSend, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         try
@@ -182,21 +205,25 @@ public sealed class RaftGroupCaller
                 _timer.Observe(_time.GetElapsedTime(started));
             }
 
-            return (bytes, null);
+            return new Attempt(bytes, null, false, null);
         }
         catch (NotLeaderException notLeader)
         {
-            return (null, notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index ? index : null);
+            return new Attempt(null, notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index ? index : null, false, null);
         }
         catch (LeadershipLostException)
         {
-            return (null, null);
+            return new Attempt(null, null, !read, null);
+        }
+        catch (RaftStorageUnavailableException unavailable)
+        {
+            return new Attempt(null, null, false, unavailable);
         }
         catch (Exception exception) when (GrainCalls.IsTransient(exception))
         {
             _relays.Avoid(relayKey);
             _relaySilos.Forget(PeerKey(target));
-            return (null, null);
+            return new Attempt(null, null, !read, null);
         }
     }
 
@@ -227,6 +254,11 @@ public sealed class RaftGroupCaller
         _lastAnswered.TryGetValue(_groupKey, out var answered) && answered.Peer == peer && answered.At > since;
 
     private string PeerKey(int peer) => RaftGroupConfig.PeerKey(Group, Peers[peer]);
+
+    /// <summary>How one attempt ended.</summary>
+    /// <param name="MayHaveTakenEffect">The request may have been appended although no answer came (a write only).</param>
+    /// <param name="Refused">The peer's storage refused it: this attempt changed nothing.</param>
+    private readonly record struct Attempt(byte[]? Answer, int? Hint, bool MayHaveTakenEffect, RaftStorageUnavailableException? Refused);
 
     private int IndexOf(string peer)
     {

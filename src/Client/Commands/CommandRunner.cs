@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using RaftOrleans.Grains.Interfaces.MapReduce;
+using RaftOrleans.Grains.Interfaces.Raft;
 
 namespace RaftOrleans.Client.Commands;
 
@@ -40,6 +41,10 @@ internal static class CommandRunner
             return Fail(ExitCodes.InvalidInput, exception.Message);
         }
         catch (ClusterUnavailableException exception)
+        {
+            return Fail(ExitCodes.ClusterUnavailable, exception.Message);
+        }
+        catch (RaftStorageUnavailableException exception)
         {
             return Fail(ExitCodes.ClusterUnavailable, exception.Message);
         }

@@ -38,6 +38,9 @@ public static class RaftMetrics
     internal static readonly Histogram<double> SaveDuration =
         Meter.CreateHistogram<double>("raft.storage.save.duration", "ms", "One durable write of a peer's Ready.");
 
+    internal static readonly Counter<long> SaveRetries =
+        Meter.CreateCounter<long>("raft.storage.save.retries", "{retry}", "Saves the storage refused (a full disk, Redis gone) and the peer tried again.");
+
     internal static readonly Histogram<long> SaveEntries =
         Meter.CreateHistogram<long>("raft.storage.save.entries", "{entry}", "Log entries in one durable write of a peer.");
 

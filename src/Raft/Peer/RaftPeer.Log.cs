@@ -23,6 +23,12 @@ internal sealed partial class RaftPeer
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Raft peer {PeerKey}: its storage did not confirm it the owner; it stays silent until it does")]
     private static partial void LogLeaseNotRenewed(ILogger logger, Exception exception, string peerKey);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "Raft peer {PeerKey}: its storage refuses to save; it retries, serves reads and refuses new commands until the storage is back")]
+    private static partial void LogStorageUnavailable(ILogger logger, Exception exception, string peerKey);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Raft peer {PeerKey}: its storage saves again")]
+    private static partial void LogStorageBack(ILogger logger, string peerKey);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Raft peer {PeerKey}: term {Term}, {Role}, leader {Leader}")]
     private static partial void LogRoleChanged(ILogger logger, string peerKey, long term, RaftRole role, string leader);
 }

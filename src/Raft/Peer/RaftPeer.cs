@@ -102,6 +102,9 @@ internal sealed partial class RaftPeer
     /// <summary>No Ready is being carried out: what storage holds is all the core handed out.</summary>
     public bool IsIdle => !_pumping;
 
+    /// <summary>Why the storage refuses this peer's saves, while it does: new commands are refused at once.</summary>
+    public RaftStorageUnavailableException? StorageFailure { get; private set; }
+
     /// <summary>Set once the peer stopped acting: it sends, acknowledges and applies nothing more.</summary>
     public bool IsStopped { get; private set; }
 
@@ -237,7 +240,7 @@ internal sealed partial class RaftPeer
                 if (ready.MustPersist)
                 {
                     var started = _time.GetTimestamp();
-                    await _store.SaveAsync(ready);
+                    await SaveUntilWrittenAsync(ready);
                     RaftMetrics.SaveDuration.Record(_time.GetElapsedTime(started).TotalMilliseconds, _groupTag);
                     RaftMetrics.SaveEntries.Record(ready.Entries.Count, _groupTag);
                     if (IsStopped)
@@ -268,6 +271,46 @@ internal sealed partial class RaftPeer
     /// otherwise withholds it, as a lost message, and asks the store to renew the lease. Every vote, acknowledgement
     /// and read confirmation goes out here.
     /// </summary>
+    /// <summary>
+    /// Saves a Ready, again and again while the storage refuses it (a full disk, its Redis gone): the write changed
+    /// nothing, and the core cannot take the Ready back. Meanwhile the peer goes on with what needs no write
+    /// (<see cref="ServeDuringSave"/>: heartbeats, reads, applying what the others commit) and refuses new commands at
+    /// once (<see cref="StorageFailure"/>), instead of stopping and taking nothing at all until the storage is back.
+    /// </summary>
+    private async Task SaveUntilWrittenAsync(Ready ready)
+    {
+        for (var pause = TimeSpan.FromMilliseconds(50); ; pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.TicksPerSecond)))
+        {
+            try
+            {
+                await _store.SaveAsync(ready);
+                if (StorageFailure is not null)
+                {
+                    LogStorageBack(_logger, Key);
+                    StorageFailure = null;
+                }
+
+                return;
+            }
+            catch (RaftStorageUnavailableException unavailable) when (!IsStopped)
+            {
+                if (StorageFailure is null)
+                {
+                    LogStorageUnavailable(_logger, unavailable, Key);
+                }
+
+                StorageFailure = unavailable;
+                RaftMetrics.SaveRetries.Add(1, _groupTag);
+            }
+
+            await Task.Delay(pause, _time);
+            if (IsStopped)
+            {
+                return;
+            }
+        }
+    }
+
     private void Send(IReadOnlyList<RaftMessage> messages)
     {
         if (messages.Count == 0)

@@ -88,10 +88,24 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
         _connecting.Dispose();
     }
 
+    /// <summary>
+    /// Runs one script. Redis refusing it (no connection, a failed append-only file, out of memory, read-only) becomes
+    /// <see cref="RaftStorageUnavailableException"/>: a refused script wrote nothing. A timeout stays what it is, since
+    /// the script may have run.
+    /// </summary>
     private async Task<RedisResult> RunAsync(string peer, string script, RedisValue[] values)
     {
-        var database = await DatabaseAsync();
-        return await database.ScriptEvaluateAsync(script, [Key(peer, "m"), Key(peer, "s"), Key(peer, "l")], values);
+        try
+        {
+            var database = await DatabaseAsync();
+            return await database.ScriptEvaluateAsync(script, [Key(peer, "m"), Key(peer, "s"), Key(peer, "l")], values);
+        }
+        catch (Exception exception) when (exception is RedisConnectionException
+            || (exception is RedisServerException server && (server.Message.StartsWith("MISCONF", StringComparison.Ordinal)
+                || server.Message.StartsWith("OOM", StringComparison.Ordinal) || server.Message.StartsWith("READONLY", StringComparison.Ordinal))))
+        {
+            throw RaftStorageUnavailableException.Of(peer, exception);
+        }
     }
 
     private RedisKey Key(string peer, string part) => $"{{{_prefix}{peer}}}:{part}";

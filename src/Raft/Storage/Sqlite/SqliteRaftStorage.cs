@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using RaftOrleans.Grains.Interfaces.Raft;
 
 namespace RaftOrleans.Raft.Storage.Sqlite;
@@ -31,20 +32,39 @@ public sealed class SqliteRaftStorage : IRaftStorage, IDisposable
     /// <summary>Runs before each statement that writes, in every peer's file; tests fail one to crash a write half-way.</summary>
     internal Action? BeforeWrite { get; set; }
 
-    public async Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join, string? location) =>
-        await (await WriterAsync(peer)).Enqueue(statements => statements.Claim(peer, join, location));
+    public Task<RaftPeerData> ClaimAsync(string peer, RaftGroupConfig? join, string? location) =>
+        Guarded(peer, async () => await (await WriterAsync(peer)).Enqueue(statements => statements.Claim(peer, join, location)));
 
-    public async Task SaveAsync(string peer, long incarnation, RaftPeerWrite write)
-    {
-        if (!await (await WriterAsync(peer)).Enqueue(statements => statements.Save(peer, incarnation, write)))
+    public Task SaveAsync(string peer, long incarnation, RaftPeerWrite write) =>
+        Guarded(peer, async () =>
         {
-            throw new RaftStorageFencedException(peer, incarnation);
+            if (!await (await WriterAsync(peer)).Enqueue(statements => statements.Save(peer, incarnation, write)))
+            {
+                throw new RaftStorageFencedException(peer, incarnation);
+            }
+
+            return true;
+        });
+
+    public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => Guarded(peer, () => ReadAsync(peer, statements => statements.ReadOwner(peer)));
+
+    public Task<RaftPeerData> ReadAsync(string peer) => Guarded(peer, () => ReadAsync(peer, statements => statements.Read(peer)));
+
+    /// <summary>
+    /// The disk's refusals (full, failing, read-only, out of memory) become <see cref="RaftStorageUnavailableException"/>:
+    /// every write is a transaction that SQLite rolls back when it fails, so nothing of it was written.
+    /// </summary>
+    private static async Task<T> Guarded<T>(string peer, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception exception) when (exception is SqliteException { SqliteErrorCode: 3 or 5 or 7 or 8 or 10 or 13 or 14 } or IOException or UnauthorizedAccessException)
+        {
+            throw RaftStorageUnavailableException.Of(peer, exception);
         }
     }
-
-    public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => ReadAsync(peer, statements => statements.ReadOwner(peer));
-
-    public Task<RaftPeerData> ReadAsync(string peer) => ReadAsync(peer, statements => statements.Read(peer));
 
     /// <summary>Where <paramref name="peer"/>'s database lives: a readable name, made unique by a hash of the exact one.</summary>
     internal string PathOf(string peer) => Path.Combine(_directory, FileName(peer) + ".db");

@@ -139,19 +139,30 @@ internal sealed class SqliteRaftWriter : IDisposable
         }
 
         var done = new List<Pending>(batch.Count);
-        foreach (var pending in batch)
+        for (var i = 0; i < batch.Count; i++)
         {
-            SqliteRaftSchema.Execute(connection, "SAVEPOINT raft_write");
+            var pending = batch[i];
             try
             {
+                SqliteRaftSchema.Execute(connection, "SAVEPOINT raft_write");
                 pending.Run(statements);
                 SqliteRaftSchema.Execute(connection, "RELEASE raft_write");
                 done.Add(pending);
             }
             catch (Exception exception)
             {
-                SqliteRaftSchema.Execute(connection, "ROLLBACK TO raft_write");
-                SqliteRaftSchema.Execute(connection, "RELEASE raft_write");
+                if (raw.sqlite3_get_autocommit(connection.Handle) != 0 || !TryRollbackTo(connection))
+                {
+                    // SQLite ended the whole transaction itself (a full disk, an I/O error): nothing of it was written.
+                    TryRollback(connection);
+                    foreach (var lost in done.Concat(batch.Skip(i)))
+                    {
+                        lost.Fail(exception);
+                    }
+
+                    return;
+                }
+
                 pending.Fail(exception);
             }
         }
@@ -171,6 +182,21 @@ internal sealed class SqliteRaftWriter : IDisposable
         Interlocked.Add(ref _writes, done.Count);
         RaftMetrics.StorageTransactions.Add(1, new KeyValuePair<string, object?>(RaftMetrics.StorageTag, "sqlite"));
         done.ForEach(p => p.Complete());
+    }
+
+    /// <summary>Undoes one write inside the transaction; false when the transaction is gone.</summary>
+    private static bool TryRollbackTo(SqliteConnection connection)
+    {
+        try
+        {
+            SqliteRaftSchema.Execute(connection, "ROLLBACK TO raft_write");
+            SqliteRaftSchema.Execute(connection, "RELEASE raft_write");
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
     }
 
     /// <summary>BEGIN IMMEDIATE, waiting for another process's write lock: yields first, then 1 ms sleeps.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.KeyValue.Client;
 
 namespace RaftOrleans.Grains.Tests.KeyValue.Clerk;
@@ -99,6 +100,49 @@ public sealed class KeyValueClientRetryTests
 
         await put;
         Assert.Equal(1, _router.ArrivalsOf(clerk.ClientId, WarmUpPuts + 1));
+    }
+
+    [Fact]
+    public async Task AWriteTheStorageRefusesAtItsFirstAttempt_EndsAsNotApplied_WithoutAResend()
+    {
+        var clerk = await ClerkWithFastAnswersAsync();
+        _router.Full = true;
+
+        await Assert.ThrowsAsync<RaftStorageUnavailableException>(() => clerk.PutAsync("k", "v"));
+
+        Assert.Equal(1, _router.Refusals);
+    }
+
+    [Fact]
+    public async Task AWriteRefusedAfterAnAttemptThatMayHaveTakenEffect_IsAskedAgain_NotReportedAsNotApplied()
+    {
+        var clerk = await ClerkWithFastAnswersAsync();
+        _router.DelayOf = (key, arrival) => key == "slow" && arrival == 1 ? TimeSpan.FromHours(1) : TimeSpan.Zero;
+
+        var put = clerk.PutAsync("slow", "v");
+        for (var steps = 0; _router.ArrivalsOf(clerk.ClientId, WarmUpPuts + 1) < 1; steps++)
+        {
+            Assert.True(steps < MaxSteps);
+            _time.Advance(Step);
+        }
+
+        // The first attempt is lost in a silent peer; the resends find the disk full, then space again.
+        _router.Full = true;
+        for (var steps = 0; _router.Refusals < 3; steps++)
+        {
+            Assert.True(steps < MaxSteps, "the write was not asked again");
+            Assert.False(put.IsCompleted);
+            _time.Advance(Step);
+        }
+
+        _router.Full = false;
+        for (var steps = 0; !put.IsCompleted; steps++)
+        {
+            Assert.True(steps < MaxSteps, "the write was not answered once the disk had space");
+            _time.Advance(Step);
+        }
+
+        await put;
     }
 
     /// <summary>A clerk whose attempts have all been answered at once, so its attempt timeout is the shortest.</summary>

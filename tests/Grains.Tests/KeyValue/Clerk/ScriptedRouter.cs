@@ -22,6 +22,13 @@ internal sealed class ScriptedRouter(TimeProvider time) : IRaftRouterGrain
 
     public HashSet<string> Silent { get; } = [];
 
+    /// <summary>The leader's storage refuses writes, as a full disk does: each one changes nothing.</summary>
+    public bool Full { get; set; }
+
+    public int Refusals => Volatile.Read(ref _refusals);
+
+    private int _refusals;
+
     public int NotLeaderAnswers => Volatile.Read(ref _notLeaderAnswers);
 
     private int _notLeaderAnswers;
@@ -43,6 +50,12 @@ internal sealed class ScriptedRouter(TimeProvider time) : IRaftRouterGrain
         }
 
         var request = KvCommand.Decode(command);
+        if (Full)
+        {
+            Interlocked.Increment(ref _refusals);
+            throw new RaftStorageUnavailableException($"The Raft storage of '{peerKey}' is unavailable (full); nothing was written.");
+        }
+
         var arrival = _arrivals.AddOrUpdate((request.ClientId, request.Sequence), 1, (_, n) => n + 1);
         await Task.Delay(DelayOf(request.Key, arrival), time);
         return KvReply.Ok(string.Empty).Encode();

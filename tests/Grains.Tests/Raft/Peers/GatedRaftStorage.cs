@@ -3,10 +3,18 @@ using RaftOrleans.Raft.Storage;
 
 namespace RaftOrleans.Grains.Tests.Raft.Peers;
 
-/// <summary>Memory storage whose saves a test can hold (a slow disk, a large snapshot being written) and then release.</summary>
+/// <summary>
+/// Memory storage whose saves a test can hold (a slow disk, a large snapshot being written) and then release, or have
+/// refused as a full disk refuses them.
+/// </summary>
 internal sealed class GatedRaftStorage(MemoryRaftStorage inner) : IRaftStorage
 {
     private TaskCompletionSource? _gate;
+
+    /// <summary>Saves fail with <see cref="RaftStorageUnavailableException"/> and write nothing, as on a full disk.</summary>
+    public bool Full { get; set; }
+
+    public int Refused { get; private set; }
 
     /// <summary>Saves from now on wait until <see cref="Release"/>.</summary>
     public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -20,6 +28,12 @@ internal sealed class GatedRaftStorage(MemoryRaftStorage inner) : IRaftStorage
         if (_gate is { } gate)
         {
             await gate.Task;
+        }
+
+        if (Full)
+        {
+            Refused++;
+            throw RaftStorageUnavailableException.Of(peer, new IOException("No space left on device"));
         }
 
         await inner.SaveAsync(peer, incarnation, write);

@@ -68,6 +68,36 @@ public sealed class RaftPeerTests
         t.Saves.Release();
     }
 
+    [Fact]
+    public async Task WhileItsStorageRefusesSaves_ALeaderRefusesNewCommandsAtOnce_ServesReads_AndFinishesTheWaitingOnesOnceItSavesAgain()
+    {
+        var t = new PeerUnderTest(new EchoStateMachine(), "p0", "p1", "p2");
+        t.WinElection("p1");
+        var first = t.Peer.ExecuteAsync(Bytes("a"));
+        t.Peer.Deliver([new AppendEntriesResponse("p1", "p0", t.Node.CurrentTerm, true, 1, 0, 0, 0)]);
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+
+        t.Saves.Full = true;
+        var waiting = t.Peer.ExecuteAsync(Bytes("b"));
+        Assert.Equal(1, t.Saves.Refused);
+        var refused = Assert.Throws<RaftStorageUnavailableException>(() => { _ = t.Peer.ExecuteAsync(Bytes("c")); });
+        Assert.Contains("nothing was written", refused.Message, StringComparison.Ordinal);
+
+        t.Sent.Clear();
+        var read = t.Peer.QueryAsync(Bytes("q"));
+        var round = t.Sent.OfType<AppendEntriesRequest>().Max(m => m.ReadRound);
+        t.Peer.Deliver([new AppendEntriesResponse("p2", "p0", t.Node.CurrentTerm, true, 1, 0, 0, 0, round)]);
+        Assert.Equal("read q at 1", Encoding.UTF8.GetString(await read.WaitAsync(TimeSpan.FromSeconds(10))));
+
+        // Space again: the save is retried after its pause, and "b" commits once a follower has it too.
+        t.Saves.Full = false;
+        t.Time.Advance(TimeSpan.FromSeconds(1));
+        t.Peer.Deliver([new AppendEntriesResponse("p1", "p0", t.Node.CurrentTerm, true, 2, 0, 0, 0)]);
+        Assert.Equal("b", Encoding.UTF8.GetString(await waiting.WaitAsync(TimeSpan.FromSeconds(10))));
+        Assert.Null(t.Peer.StorageFailure);
+        Assert.False(t.Peer.IsStopped);
+    }
+
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
     /// <summary>Answers each command with itself and a query with the index it read at; refuses one command by throwing, changing nothing.</summary>
