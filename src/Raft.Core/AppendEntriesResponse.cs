@@ -9,6 +9,7 @@ namespace RaftOrleans.Raft.Core;
 /// <param name="ConflictTerm">On rejection: the follower's term at PrevLogIndex, or 0 if its log is too short.</param>
 /// <param name="ConflictIndex">On rejection: the first index of ConflictTerm in the follower's log, or its last index + 1 if the log is too short.</param>
 /// <param name="ReadRound">The read round of the request answered: the sender still took the leader as leader then.</param>
+/// <param name="Refusing">The sender's storage refuses its writes (a full disk): what it was sent stays unacknowledged.</param>
 [GenerateSerializer, Immutable, Alias("raft.AppendEntriesReply")]
 public sealed record AppendEntriesResponse(
     string From,
@@ -19,7 +20,8 @@ public sealed record AppendEntriesResponse(
     long RejectedIndex,
     long ConflictTerm,
     long ConflictIndex,
-    long ReadRound = 0) : RaftMessage(From, To, Term)
+    long ReadRound = 0,
+    bool Refusing = false) : RaftMessage(From, To, Term)
 {
     [Id(0)]
     public readonly bool Success = Success;
@@ -38,6 +40,9 @@ public sealed record AppendEntriesResponse(
 
     [Id(5)]
     public readonly long ReadRound = ReadRound;
+
+    [Id(6)]
+    public readonly bool Refusing = Refusing;
 
     /// <inheritdoc />
     public override long SizeEstimate => base.SizeEstimate + 41;

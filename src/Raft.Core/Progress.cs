@@ -26,6 +26,9 @@ internal sealed class Progress
     /// <summary>The highest commit index sent to the follower that it can use (within the entries it will hold).</summary>
     public long CommitSent { get; set; }
 
+    /// <summary>The follower's last answer said its storage refuses writes (a full disk).</summary>
+    public bool Refusing { get; set; }
+
     /// <summary>The latest read round the follower answered (ReadIndex).</summary>
     public long ReadRoundAcked { get; set; }
 

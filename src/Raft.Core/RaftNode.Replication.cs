@@ -267,7 +267,7 @@ public sealed partial class RaftNode
             prevTerm = _log.SnapshotTerm;
             if (entries.Count == 0)
             {
-                SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, Math.Max(lastNewIndex, 0), 0, 0, 0, m.ReadRound));
+                SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, Math.Max(lastNewIndex, 0), 0, 0, 0, m.ReadRound, StorageRefusing));
                 AnswerWhatIsDurable(m, Math.Max(lastNewIndex, 0));
                 return;
             }
@@ -277,14 +277,14 @@ public sealed partial class RaftNode
         var localTerm = _log.TryTerm(prevIndex);
         if (localTerm is null)
         {
-            SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, false, 0, m.PrevLogIndex, 0, _log.LastIndex + 1, m.ReadRound));
+            SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, false, 0, m.PrevLogIndex, 0, _log.LastIndex + 1, m.ReadRound, StorageRefusing));
             return;
         }
 
         if (localTerm != prevTerm)
         {
             SendAfterPersist(new AppendEntriesResponse(
-                Id, m.From, CurrentTerm, false, 0, m.PrevLogIndex, localTerm.Value, _log.FirstIndexOfTermAt(prevIndex), m.ReadRound));
+                Id, m.From, CurrentTerm, false, 0, m.PrevLogIndex, localTerm.Value, _log.FirstIndexOfTermAt(prevIndex), m.ReadRound, StorageRefusing));
             return;
         }
 
@@ -312,7 +312,7 @@ public sealed partial class RaftNode
             CommitIndex = Math.Max(CommitIndex, Math.Min(m.LeaderCommit, lastNewIndex));
         }
 
-        SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, lastNewIndex, 0, 0, 0, m.ReadRound));
+        SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, lastNewIndex, 0, 0, 0, m.ReadRound, StorageRefusing));
         AnswerWhatIsDurable(m, lastNewIndex);
     }
 
@@ -331,7 +331,7 @@ public sealed partial class RaftNode
             return;
         }
 
-        Send(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, Math.Min(lastNewIndex, _stableIndex), 0, 0, 0, m.ReadRound));
+        Send(new AppendEntriesResponse(Id, m.From, CurrentTerm, true, Math.Min(lastNewIndex, _stableIndex), 0, 0, 0, m.ReadRound, StorageRefusing));
     }
 
     private void TruncateLog(long index)

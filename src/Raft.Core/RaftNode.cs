@@ -117,6 +117,19 @@ public sealed partial class RaftNode
     /// <summary>lastApplied (Figure 2, volatile): highest index the host acknowledged as applied. LastApplied &lt;= CommitIndex.</summary>
     public long LastApplied { get; private set; }
 
+    /// <summary>
+    /// Set by the host while its storage refuses its saves (a full disk). The core goes on as it would during a long
+    /// save; its AppendEntries answers say so, and a leader learns from them whether a majority can still persist.
+    /// </summary>
+    public bool StorageRefusing { get; set; }
+
+    /// <summary>
+    /// Leader only: too few peers (itself included) can write for a majority to persist anything new, as their last
+    /// answers say: a command proposed now would wait for their disks, not commit.
+    /// </summary>
+    public bool MajorityCannotPersist =>
+        Role == RaftRole.Leader && (StorageRefusing ? 0 : 1) + _progress.Values.Count(p => !p.Refusing) < Quorum;
+
     /// <summary>lastIncludedIndex (Figure 13): the last index covered by the current snapshot (0 when none).</summary>
     public long LastIncludedIndex => _log.SnapshotIndex;
 
@@ -252,7 +265,7 @@ public sealed partial class RaftNode
             switch (m)
             {
                 case AppendEntriesRequest ae:
-                    SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, false, 0, ae.PrevLogIndex, 0, 0, ae.ReadRound));
+                    SendAfterPersist(new AppendEntriesResponse(Id, m.From, CurrentTerm, false, 0, ae.PrevLogIndex, 0, 0, ae.ReadRound, StorageRefusing));
                     break;
                 case InstallSnapshotRequest:
                     SendAfterPersist(new InstallSnapshotResponse(Id, m.From, CurrentTerm, 0));
@@ -298,6 +311,7 @@ public sealed partial class RaftNode
         if (m is AppendEntriesResponse answer)
         {
             AckReadRound(pr, answer.ReadRound);
+            pr.Refusing = answer.Refusing;
         }
 
         switch (m)

@@ -100,7 +100,7 @@ public sealed class RaftAvailabilityTests(ITestOutputHelper log)
             }
         }
 
-        var (verdict, operations, lost) = await workload.StopAndCheckAsync();
+        var (verdict, operations, lost, _) = await workload.StopAndCheckAsync();
         Log($"{workload.Writes} writes, {operations} checked operations: {verdict.Outcome} in {verdict.Elapsed.TotalMilliseconds:0} ms");
         foreach (var line in _report)
         {

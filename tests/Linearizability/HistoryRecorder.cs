@@ -10,6 +10,7 @@ public sealed class HistoryRecorder<TInput, TOutput>(Func<long>? clock = null)
 {
     private readonly Lock _lock = new();
     private readonly List<Operation<TInput, TOutput>> _ops = [];
+    private readonly HashSet<int> _discarded = [];
     private long _counter;
 
     public int Count
@@ -48,12 +49,24 @@ public sealed class HistoryRecorder<TInput, TOutput>(Func<long>? clock = null)
         }
     }
 
-    /// <summary>A copy of the history so far (pending operations included).</summary>
+    /// <summary>
+    /// The operation <paramref name="handle"/> was refused with the system's promise that it took no effect: it leaves
+    /// the history, so that the checker holds the system to that promise (an effect of it seen later is a violation).
+    /// </summary>
+    public void Discard(int handle)
+    {
+        lock (_lock)
+        {
+            _discarded.Add(handle);
+        }
+    }
+
+    /// <summary>A copy of the history so far (pending operations included, discarded ones not).</summary>
     public IReadOnlyList<Operation<TInput, TOutput>> History()
     {
         lock (_lock)
         {
-            return [.. _ops];
+            return [.. _ops.Where((_, handle) => !_discarded.Contains(handle))];
         }
     }
 

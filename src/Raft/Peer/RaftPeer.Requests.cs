@@ -26,12 +26,17 @@ internal sealed partial class RaftPeer
 
     /// <summary>Appends the command as leader and completes with the state machine's result once it is applied here.</summary>
     /// <exception cref="NotLeaderException">This peer is not the leader (thrown at once).</exception>
-    /// <exception cref="RaftStorageUnavailableException">The leader's storage refuses its saves: the command was not appended.</exception>
+    /// <exception cref="RaftStorageUnavailableException">The leader's storage, or a majority's, refuses saves: the command was not appended.</exception>
     public Task<byte[]> ExecuteAsync(byte[] command)
     {
         if (!IsStopped && StorageFailure is { } failure && Node.Role == RaftRole.Leader)
         {
             throw new RaftStorageUnavailableException(failure.Message);
+        }
+
+        if (!IsStopped && Node.MajorityCannotPersist)
+        {
+            throw new RaftStorageUnavailableException($"Raft group '{Group.Name}': the storage of a majority of its peers refuses writes (a full disk?); nothing was written.");
         }
 
         var result = IsStopped ? default : Node.Propose(command);

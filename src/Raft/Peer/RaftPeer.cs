@@ -288,6 +288,7 @@ internal sealed partial class RaftPeer
                 {
                     LogStorageBack(_logger, Key);
                     StorageFailure = null;
+                    Node.StorageRefusing = false;
                 }
 
                 return;
@@ -300,6 +301,7 @@ internal sealed partial class RaftPeer
                 }
 
                 StorageFailure = unavailable;
+                Node.StorageRefusing = true;
                 RaftMetrics.SaveRetries.Add(1, _groupTag);
             }
 

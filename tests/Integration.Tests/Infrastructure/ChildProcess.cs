@@ -4,7 +4,7 @@ using System.Text;
 namespace RaftOrleans.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// A <c>dotnet &lt;dll&gt;</c> process of the test: its output lines are recorded and can be awaited, every wait is
+/// A <c>dotnet &lt;dll&gt;</c> process (or another program) of the test: its output lines are recorded and can be awaited, every wait is
 /// bounded, and it can be killed for real (SIGKILL) or asked to stop (SIGTERM). Disposing kills it if it still runs.
 /// </summary>
 public sealed class ChildProcess : IDisposable
@@ -39,9 +39,13 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <param name="environment">Variables to set in the child (a null value removes one).</param>
-    public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null)
+    public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
+        StartProgram(name, Binaries.DotnetHost, [dll, .. arguments], workingDirectory, environment);
+
+    /// <summary>Any program, e.g. a wrapper that runs <c>dotnet &lt;dll&gt;</c> in a namespace of its own.</summary>
+    public static ChildProcess StartProgram(string name, string program, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var info = new ProcessStartInfo(Binaries.DotnetHost)
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -51,7 +55,6 @@ public sealed class ChildProcess : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        info.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -84,6 +84,12 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
         }
     }
 
+    /// <summary>
+    /// How a silo process is started: <c>dotnet</c> and the silo's arguments in, the process out. By default the silo
+    /// directly; a test may wrap it (in a mount namespace with a small disk of its own, say).
+    /// </summary>
+    public Func<string, IReadOnlyList<string>, ChildProcess>? StartProcess { get; set; }
+
     private SiloProcess Launch()
     {
         var siloPort = FreePorts.Next();
@@ -98,7 +104,9 @@ public sealed class SiloProcessCluster(string name, string workDirectory, string
             $"--RaftOrleans:Redis={redis}",
             .. siloArguments,
         ];
-        var silo = new SiloProcess(ChildProcess.Start($"silo{_silos.Count + 1}", Binaries.SiloDll, arguments, workDirectory), siloPort, gatewayPort);
+        var name = $"silo{_silos.Count + 1}";
+        var process = StartProcess is { } start ? start(name, [Binaries.SiloDll, .. arguments]) : ChildProcess.Start(name, Binaries.SiloDll, arguments, workDirectory);
+        var silo = new SiloProcess(process, siloPort, gatewayPort);
         _silos.Add(silo);
         return silo;
     }

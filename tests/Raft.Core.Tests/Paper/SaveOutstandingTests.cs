@@ -138,6 +138,29 @@ public sealed class SaveOutstandingTests
         Assert.Contains(follower.GetReady().MessagesAfterPersist.OfType<AppendEntriesResponse>(), a => a.MatchIndex == durable + 1);
     }
 
+    /// <summary>A follower whose storage refuses its writes says so in its answers; the leader counts who can still persist.</summary>
+    [Fact]
+    public void ALeader_KnowsWhenTooFewOfItsPeersCanPersist_FromTheirAnswers()
+    {
+        var cluster = new MiniCluster(3);
+        var leader = cluster[cluster.Elect("n1")];
+        cluster.Propose("n1", "a");
+        Assert.False(leader.MajorityCannotPersist);
+
+        cluster["n2"].StorageRefusing = true;
+        cluster.TickAll(4);
+        Assert.False(leader.MajorityCannotPersist);
+
+        cluster["n3"].StorageRefusing = true;
+        cluster.TickAll(4);
+        Assert.True(leader.MajorityCannotPersist);
+
+        cluster["n2"].StorageRefusing = false;
+        cluster.TickAll(4);
+        Assert.False(leader.MajorityCannotPersist);
+        Assert.False(cluster["n2"].MajorityCannotPersist);
+    }
+
     [Fact]
     public void DuringAFollowersSaveOfANewTerm_NoAnswerLeavesEarly()
     {
