@@ -22,6 +22,12 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
 
     private static readonly TimeSpan ConnectRetryDelay = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How often a client of a Redis-clustered cluster reads the live gateways (Orleans: once a minute): silos restarted
+    /// on new addresses are used, and dead ones dropped, within seconds.
+    /// </summary>
+    private static readonly TimeSpan GatewayListRefresh = TimeSpan.FromSeconds(3);
+
     public IGrainFactory Grains { get; } = host.Services.GetRequiredService<IClusterClient>();
 
     public string Description => description;
@@ -73,6 +79,7 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
             builder.UseOrleansClient(client => client
                 .UseRedisClustering(clustering => clustering.ConfigurationOptions = redisOptions.Clone())
                 .UseConnectionRetryFilter((_, ct) => RetryAsync(connecting, ct))
+                .Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = GatewayListRefresh)
                 .Configure<ClusterOptions>(options =>
                 {
                     options.ClusterId = clusterId;

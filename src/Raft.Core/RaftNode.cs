@@ -154,6 +154,9 @@ public sealed partial class RaftNode
     /// <summary>matchIndex[peer] (Figure 2, leader only), or null.</summary>
     public long? MatchIndex(string peer) => _progress.TryGetValue(peer, out var pr) ? pr.Match : null;
 
+    /// <summary>Leader only: ticks since <paramref name="peer"/> last answered (null for itself or a non-leader).</summary>
+    public int? TicksSinceHeardFrom(string peer) => _progress.TryGetValue(peer, out var pr) ? pr.TicksSinceResponse : null;
+
     /// <summary>Number of AppendEntries with entries in flight to <paramref name="peer"/> (leader only).</summary>
     public int InflightAppends(string peer) => _progress.TryGetValue(peer, out var pr) ? pr.Inflight.Count : 0;
 

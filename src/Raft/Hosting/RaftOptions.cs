@@ -44,9 +44,11 @@ public sealed class RaftOptions
 
     /// <summary>
     /// How often a group's leader checks that its peers are spread over the silos that are up, and moves one peer
-    /// (never itself while another will do) when a silo holds two more than another; zero: never.
+    /// (never itself while another will do) when a silo holds two more than another and every peer answers
+    /// (<see cref="Placement.PeerRebalancer"/>); zero: never. It bounds how long a silo keeps a majority of a group
+    /// after a silo to spread it to has joined.
     /// </summary>
-    public TimeSpan RebalancePeriod { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RebalancePeriod { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long a silo trusts its cached address of a peer before reading the grain directory again

@@ -7,18 +7,16 @@ namespace RaftOrleans.Raft.Placement;
 
 /// <summary>
 /// A leader's view of where its group's peers run, and the one move at a time that spreads them
-/// (<see cref="GroupSpread.Rebalance"/>). Nothing moves while a peer is down or not where its storage says, nor a peer
-/// without which the caught-up peers are no majority, nor anything until every peer has kept up for a whole period: a
-/// peer that just restarted may match the log and still be busy applying it, and moving another one then would leave
-/// the leader without a responsive majority. One instance per peer activation; not thread-safe.
+/// (<see cref="GroupSpread.Rebalance"/>): no silo should hold a majority of a group that could be spread, for longer than
+/// it takes the peer that came back beside another to catch up. A peer moves only while every peer is responsive
+/// (answered within two heartbeats and within the in-flight window of the log), so that the others make a majority
+/// that answers while it restarts; a peer busy replaying its log answers nothing and holds every move. One instance per
+/// peer activation; not thread-safe.
 /// </summary>
 internal sealed class PeerRebalancer(IRaftStorage storage, RaftOptions options, TimeProvider time)
 {
     /// <summary>The last move asked for, until the moved peer is seen on its new silo or a deadline.</summary>
     private (string Peer, string To, DateTimeOffset Until)? _move;
-
-    /// <summary>Since when every peer has matched the log; null while one lags.</summary>
-    private DateTimeOffset? _steadySince;
 
     /// <summary>The move to ask for now, if any.</summary>
     /// <param name="node">The leader's core.</param>
@@ -36,31 +34,24 @@ internal sealed class PeerRebalancer(IRaftStorage storage, RaftOptions options, 
             return null;
         }
 
-        // A peer may restart elsewhere only if the peers caught up without it still make a majority.
         var window = (long)options.MaxEntriesPerAppend * options.MaxInflightAppends;
-        bool CaughtUp(string id) => id == self || node.MatchIndex(id) >= node.CommitIndex - window;
-        var caughtUp = group.PeerIds.Count(CaughtUp);
-        if (caughtUp < group.PeerIds.Count)
-        {
-            _steadySince = null;
-            return null;
-        }
-
-        _steadySince ??= now;
-        if (now - _steadySince < options.RebalancePeriod)
+        bool Responsive(string id) =>
+            id == self || (node.TicksSinceHeardFrom(id) <= 2 * options.HeartbeatTicks && node.MatchIndex(id) >= node.CommitIndex - window);
+        var responsive = group.PeerIds.Count(Responsive);
+        if (responsive < group.PeerIds.Count)
         {
             return null;
         }
 
+        // A peer may restart elsewhere only if the others, all answering, still make a majority.
         var quorum = (group.PeerIds.Count / 2) + 1;
-        if (GroupSpread.Rebalance(locations, activeSilos(), self, id => caughtUp - (CaughtUp(id) ? 1 : 0) >= quorum) is not { } move)
+        if (GroupSpread.Rebalance(locations, activeSilos(), self, _ => responsive - 1 >= quorum) is not { } move)
         {
             _move = null;
             return null;
         }
 
-        _move = (move.Peer, move.To, now + (4 * options.RebalancePeriod));
-        _steadySince = null;
+        _move = (move.Peer, move.To, now + (4 * options.TickPeriod * options.ElectionTicks));
         return (move.Peer, locations[move.Peer]!, move.To);
     }
 }
