@@ -48,11 +48,7 @@ public sealed class RaftPeerTests
     [Fact]
     public async Task AReadAskedWhileTheLeadersSaveIsOut_IsAnswered_BeforeTheSaveCompletes()
     {
-        var t = new PeerUnderTest(new EchoStateMachine(), "p0", "p1", "p2");
-        t.WinElection("p1");
-        var first = t.Peer.ExecuteAsync(Bytes("a"));
-        t.Peer.Deliver([new AppendEntriesResponse("p1", "p0", t.Node.CurrentTerm, true, 1, 0, 0, 0)]);
-        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        var t = await LeaderWithOneCommittedEntryAsync();
 
         // A write's save is held (a state-sized snapshot, a slow disk): the read must not wait for it.
         t.Saves.Hold();
@@ -71,11 +67,7 @@ public sealed class RaftPeerTests
     [Fact]
     public async Task WhileItsStorageRefusesSaves_ALeaderRefusesNewCommandsAtOnce_ServesReads_AndFinishesTheWaitingOnesOnceItSavesAgain()
     {
-        var t = new PeerUnderTest(new EchoStateMachine(), "p0", "p1", "p2");
-        t.WinElection("p1");
-        var first = t.Peer.ExecuteAsync(Bytes("a"));
-        t.Peer.Deliver([new AppendEntriesResponse("p1", "p0", t.Node.CurrentTerm, true, 1, 0, 0, 0)]);
-        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        var t = await LeaderWithOneCommittedEntryAsync();
 
         t.Saves.Full = true;
         var waiting = t.Peer.ExecuteAsync(Bytes("b"));
@@ -99,6 +91,17 @@ public sealed class RaftPeerTests
     }
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    /// <summary>p0 leads p1 and p2, and has committed and applied "a" at index 1 with p1.</summary>
+    private static async Task<PeerUnderTest> LeaderWithOneCommittedEntryAsync()
+    {
+        var t = new PeerUnderTest(new EchoStateMachine(), "p0", "p1", "p2");
+        t.WinElection("p1");
+        var first = t.Peer.ExecuteAsync(Bytes("a"));
+        t.Peer.Deliver([new AppendEntriesResponse("p1", "p0", t.Node.CurrentTerm, true, 1, 0, 0, 0)]);
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        return t;
+    }
 
     /// <summary>Answers each command with itself and a query with the index it read at; refuses one command by throwing, changing nothing.</summary>
     private sealed class EchoStateMachine : IRaftStateMachine
