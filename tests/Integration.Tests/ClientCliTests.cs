@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using RaftOrleans.Integration.Tests.Infrastructure;
 using RaftOrleans.TestSupport;
@@ -11,22 +10,27 @@ namespace RaftOrleans.Integration.Tests;
 /// lose data, exit codes, clean streams (data on stdout, the rest on stderr, one line each), kv input and limits.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
+public sealed class ClientCliTests : IDisposable
 {
-    /// <summary>An embedded silo starts in a few seconds; a whole command on a loaded machine stays well inside this.</summary>
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan CommandTimeout = ClientCli.CommandTimeout;
 
-    /// <summary>Bad input is refused before any silo starts: far sooner than one could start.</summary>
-    private static readonly TimeSpan Refusal = TimeSpan.FromSeconds(3);
+    private readonly ITestOutputHelper _log;
+    private readonly TempDirectory _work;
+    private readonly ClientCli _cli;
 
-    private readonly TempDirectory _work = new("it-cli");
+    public ClientCliTests(ITestOutputHelper log)
+    {
+        _log = log;
+        _work = new TempDirectory("it-cli");
+        _cli = new ClientCli(log, _work);
+    }
 
     [Fact]
     public async Task Run_Sigint_CancelsTheJobRemovesItsOutputsAndExits130()
     {
-        var inputs = LargeInputs(4, megabytes: 24);
+        var inputs = _cli.LargeInputs(4, megabytes: 24);
         var output = _work.Sub("out-cancel");
-        using var client = Start(["mr", "run", "wc", .. inputs, "--output", output, "--job-id", "cancel-me"]);
+        using var client = _cli.Start(["mr", "run", "wc", .. inputs, "--output", output, "--job-id", "cancel-me"]);
         await client.WaitForLineAsync(l => l.StartsWith("mapping:", StringComparison.Ordinal), CommandTimeout, "the job's first progress line");
 
         client.Interrupt();
@@ -34,7 +38,7 @@ public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
         Assert.Contains(client.Lines, l => l.IsError && l.Text.Contains("Job cancel-me cancelled", StringComparison.Ordinal));
         Assert.Empty(Directory.GetFiles(output, "mr-out-*"));
 
-        var status = await RunAsync(["mr", "status", "cancel-me", "--json"]);
+        var status = await _cli.RunAsync(["mr", "status", "cancel-me", "--json"]);
         Assert.Equal(1, status.ExitCode);
         Assert.Equal("Cancelled", JsonDocument.Parse(status.Stdout).RootElement.GetProperty("phase").GetString());
     }
@@ -42,8 +46,8 @@ public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Run_TwoSigints_ExitAtOnce()
     {
-        var inputs = LargeInputs(4, megabytes: 24);
-        using var client = Start(["mr", "run", "wc", .. inputs, "--output", _work.Sub("out-twice")]);
+        var inputs = _cli.LargeInputs(4, megabytes: 24);
+        using var client = _cli.Start(["mr", "run", "wc", .. inputs, "--output", _work.Sub("out-twice")]);
         await client.WaitForLineAsync(l => l.StartsWith("mapping:", StringComparison.Ordinal), CommandTimeout, "the job's first progress line");
 
         client.Interrupt();
@@ -51,7 +55,7 @@ public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
         var clock = Stopwatch.StartNew();
         client.Interrupt();
         Assert.Equal(130, await client.WaitForExitAsync(CommandTimeout));
-        log.WriteLine($"exited {clock.Elapsed.TotalSeconds:0.00} s after the second SIGINT");
+        _log.WriteLine($"exited {clock.Elapsed.TotalSeconds:0.00} s after the second SIGINT");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the second SIGINT took {clock.Elapsed.TotalSeconds:0.0} s to end the client");
     }
 
@@ -68,10 +72,10 @@ public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
 
         foreach (var flags in new[] { Array.Empty<string>(), ["--overwrite"] })
         {
-            var result = await RunAsync(["mr", "run", "wc", .. inputs, "--output", directory, .. flags]);
+            var result = await _cli.RunAsync(["mr", "run", "wc", .. inputs, "--output", directory, .. flags]);
             Assert.Equal(2, result.ExitCode);
             Assert.Contains("would be replaced by this job's output mr-out-0", result.Stderr, StringComparison.Ordinal);
-            AssertRefusedQuickly(result);
+            ClientCli.AssertRefusedQuickly(result);
         }
 
         for (var i = 0; i < inputs.Length; i++)
@@ -84,27 +88,27 @@ public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
     public async Task Run_SecondJobIntoAFinishedJobsDirectory_RefusedUnlessOverwrite()
     {
         var output = _work.Sub("shared-out");
-        var first = await RunAsync(["mr", "run", "wc", RepoPaths.SampleTexts[0], "--output", output, "--job-id", "first", "--top", "0"]);
+        var first = await _cli.RunAsync(["mr", "run", "wc", RepoPaths.SampleTexts[0], "--output", output, "--job-id", "first", "--top", "0"]);
         Assert.Equal(0, first.ExitCode);
-        var firstOutputs = OutputsOf(output);
+        var firstOutputs = ClientCli.OutputsOf(output);
 
-        var second = await RunAsync(["mr", "run", "wc", RepoPaths.SampleTexts[1], "--output", output, "--job-id", "second", "--top", "0"]);
+        var second = await _cli.RunAsync(["mr", "run", "wc", RepoPaths.SampleTexts[1], "--output", output, "--job-id", "second", "--top", "0"]);
         Assert.Equal(2, second.ExitCode);
         Assert.Contains("holds the outputs of job 'first'", second.Stderr, StringComparison.Ordinal);
-        AssertRefusedQuickly(second);
-        Assert.Equal(firstOutputs, OutputsOf(output));
+        ClientCli.AssertRefusedQuickly(second);
+        Assert.Equal(firstOutputs, ClientCli.OutputsOf(output));
 
-        var replaced = await RunAsync(["mr", "run", "wc", RepoPaths.SampleTexts[1], "--output", output, "--job-id", "second", "--top", "0", "--overwrite"]);
+        var replaced = await _cli.RunAsync(["mr", "run", "wc", RepoPaths.SampleTexts[1], "--output", output, "--job-id", "second", "--top", "0", "--overwrite"]);
         Assert.Equal(0, replaced.ExitCode);
         Assert.Equal(WordCount.SequentialLines([RepoPaths.SampleTexts[1]]), WordCount.OutputLines(output));
 
         // The first job no longer claims outputs that are not its own.
-        var status = await RunAsync(["mr", "status", "first", "--json"]);
+        var status = await _cli.RunAsync(["mr", "status", "first", "--json"]);
         var json = JsonDocument.Parse(status.Stdout).RootElement;
         Assert.Equal(0, json.GetProperty("outputFiles").GetArrayLength());
         Assert.Contains("replaced by job 'second'", json.GetProperty("error").GetString(), StringComparison.Ordinal);
 
-        var list = await RunAsync(["mr", "list", "--json"]);
+        var list = await _cli.RunAsync(["mr", "list", "--json"]);
         var jobs = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Select(j => j.GetProperty("jobId").GetString() ?? string.Empty).ToArray();
         Assert.Equal(["first", "second"], jobs);
     }
@@ -115,55 +119,55 @@ public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
     [InlineData(new[] { "mr", "frobnicate" }, "frobnicate")]
     public async Task ParseError_OneLineOnStderr_Exits2(string[] arguments, string named)
     {
-        var result = await RunAsync(arguments);
+        var result = await _cli.RunAsync(arguments);
         Assert.Equal(2, result.ExitCode);
         Assert.Empty(result.Stdout);
         Assert.All(result.StderrLines[..^1], l => Assert.StartsWith("error: ", l, StringComparison.Ordinal));
         Assert.Contains(result.StderrLines, l => l.Contains(named, StringComparison.Ordinal));
         Assert.Contains("--help", result.StderrLines[^1], StringComparison.Ordinal);
-        AssertRefusedQuickly(result);
+        ClientCli.AssertRefusedQuickly(result);
     }
 
     [Fact]
     public async Task Run_DirectoryOrMissingInput_RefusedBeforeAnySiloStarts()
     {
-        var directory = await RunAsync(["mr", "run", "wc", Path.Combine(RepoPaths.Root, "samples")]);
+        var directory = await _cli.RunAsync(["mr", "run", "wc", Path.Combine(RepoPaths.Root, "samples")]);
         Assert.Equal(2, directory.ExitCode);
         Assert.Contains("is a directory", directory.Stderr, StringComparison.Ordinal);
-        AssertRefusedQuickly(directory);
+        ClientCli.AssertRefusedQuickly(directory);
 
-        var missing = await RunAsync(["mr", "run", "wc", _work.Sub("nope.txt")]);
+        var missing = await _cli.RunAsync(["mr", "run", "wc", _work.Sub("nope.txt")]);
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("does not exist", missing.Stderr, StringComparison.Ordinal);
-        AssertRefusedQuickly(missing);
+        ClientCli.AssertRefusedQuickly(missing);
     }
 
     [Fact]
     public async Task Kv_DataOnStdoutOnly_ValuesFromStdinAndFile_LimitsOnTheResult()
     {
         var large = new string('v', 200 * 1024);
-        var fromStdin = Start(["kv", "put", "big", "-"]);
+        var fromStdin = _cli.Start(["kv", "put", "big", "-"]);
         await fromStdin.WriteStdinAsync(large);
         Assert.Equal(0, await fromStdin.WaitForExitAsync(CommandTimeout));
         Assert.Equal(["OK"], fromStdin.Lines.Where(l => !l.IsError).Select(l => l.Text));
 
-        var get = await RunAsync(["kv", "get", "big"]);
+        var get = await _cli.RunAsync(["kv", "get", "big"]);
         Assert.Equal(0, get.ExitCode);
         Assert.Equal(large, get.Stdout.TrimEnd('\n'));
-        AssertNoLogLinesOrTraces(get);
+        ClientCli.AssertNoLogLinesOrTraces(get);
 
         var file = _work.Sub("value.txt");
         await File.WriteAllTextAsync(file, new string('w', 900 * 1024));
-        var put = await RunAsync(["kv", "--quiet", "put", "big", "--value-file", file]);
+        var put = await _cli.RunAsync(["kv", "--quiet", "put", "big", "--value-file", file]);
         Assert.Equal(0, put.ExitCode);
         Assert.Empty(put.Stdout);
 
         // 900 KiB + 200 KiB would pass the 1 MiB limit: refused, and the value stays as it was.
-        var append = RunAsync(["kv", "append", "big", "-"], stdin: large);
+        var append = _cli.RunAsync(["kv", "append", "big", "-"], stdin: large);
         var appended = await append;
         Assert.Equal(2, appended.ExitCode);
         Assert.Contains("would be 1126400 characters long", appended.Stderr, StringComparison.Ordinal);
-        Assert.Equal(900 * 1024, (await RunAsync(["kv", "get", "big"])).Stdout.TrimEnd('\n').Length);
+        Assert.Equal(900 * 1024, (await _cli.RunAsync(["kv", "get", "big"])).Stdout.TrimEnd('\n').Length);
     }
 
     [Fact]
@@ -171,23 +175,23 @@ public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
     {
         foreach (var (key, value) in new[] { ("user/1", "ann"), ("user/2", "bob"), ("zz", "other") })
         {
-            Assert.Equal(0, (await RunAsync(["kv", "--quiet", "put", key, value])).ExitCode);
+            Assert.Equal(0, (await _cli.RunAsync(["kv", "--quiet", "put", key, value])).ExitCode);
         }
 
-        var mismatch = await RunAsync(["kv", "cas", "user/1", "nobody", "eve"]);
+        var mismatch = await _cli.RunAsync(["kv", "cas", "user/1", "nobody", "eve"]);
         Assert.Equal(1, mismatch.ExitCode);
         Assert.Equal(["ann"], mismatch.StdoutLines);
         Assert.Contains("holds another value", mismatch.Stderr, StringComparison.Ordinal);
 
-        var swapped = await RunAsync(["kv", "cas", "user/1", "ann", "amy"]);
+        var swapped = await _cli.RunAsync(["kv", "cas", "user/1", "ann", "amy"]);
         Assert.Equal(0, swapped.ExitCode);
         Assert.Equal(["OK"], swapped.StdoutLines);
-        Assert.Equal(0, (await RunAsync(["kv", "del", "user/2"])).ExitCode);
+        Assert.Equal(0, (await _cli.RunAsync(["kv", "del", "user/2"])).ExitCode);
 
-        var scan = await RunAsync(["kv", "scan", "user/"]);
+        var scan = await _cli.RunAsync(["kv", "scan", "user/"]);
         Assert.Equal(0, scan.ExitCode);
         Assert.Equal(["user/1\tamy"], scan.StdoutLines);
-        var json = JsonDocument.Parse((await RunAsync(["kv", "scan", "--json", "--limit", "1"])).Stdout).RootElement;
+        var json = JsonDocument.Parse((await _cli.RunAsync(["kv", "scan", "--json", "--limit", "1"])).Stdout).RootElement;
         Assert.Equal("user/1", json[0].GetProperty("key").GetString());
         Assert.Equal(1, json.GetArrayLength());
     }
@@ -195,18 +199,18 @@ public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Kv_PeersOfAnotherGroupSize_Exits2WithOneLine()
     {
-        Assert.Equal(0, (await RunAsync(["kv", "put", "k", "v"])).ExitCode);
-        var result = await RunAsync(["kv", "--peers", "5", "get", "k"]);
+        Assert.Equal(0, (await _cli.RunAsync(["kv", "put", "k", "v"])).ExitCode);
+        var result = await _cli.RunAsync(["kv", "--peers", "5", "get", "k"]);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("give its own --peers", result.Stderr, StringComparison.Ordinal);
-        AssertNoLogLinesOrTraces(result);
+        ClientCli.AssertNoLogLinesOrTraces(result);
     }
 
     [Fact]
     public async Task Client_RedisFromTheEnvironment_IsUsed()
     {
         var closedPort = FreePorts.Next();
-        var result = await RunAsync(["mr", "status", "x"], environment: new Dictionary<string, string?> { ["RaftOrleans__Redis"] = $"127.0.0.1:{closedPort}" });
+        var result = await _cli.RunAsync(["mr", "status", "x"], environment: new Dictionary<string, string?> { ["RaftOrleans__Redis"] = $"127.0.0.1:{closedPort}" });
         Assert.Equal(3, result.ExitCode);
         Assert.Contains($"Redis at 127.0.0.1:{closedPort} is unreachable", result.Stderr, StringComparison.Ordinal);
     }
@@ -215,20 +219,20 @@ public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
     public async Task Run_Detach_PrintsTheId_TheJobIsOrphanedWithItsClient_AndResumesWhenResubmitted()
     {
         // Inputs that take seconds to map: the detached client's embedded silo stops long before the job is done.
-        var inputs = LargeInputs(3, megabytes: 16);
+        var inputs = _cli.LargeInputs(3, megabytes: 16);
         string[] run = ["mr", "run", "wc", .. inputs, "--output", _work.Sub("out-detach"), "--job-id", "detached", "--top", "0"];
-        var detached = await RunAsync([.. run, "--detach"]);
+        var detached = await _cli.RunAsync([.. run, "--detach"]);
         Assert.Equal(0, detached.ExitCode);
         Assert.Equal("detached", detached.Stdout.Trim());
 
-        var orphaned = await RunAsync(["mr", "status", "detached", "--json"]);
+        var orphaned = await _cli.RunAsync(["mr", "status", "detached", "--json"]);
         Assert.Equal(0, orphaned.ExitCode);
         var status = JsonDocument.Parse(orphaned.Stdout).RootElement;
         Assert.True(status.GetProperty("orphaned").GetBoolean(), status.ToString());
-        Assert.Contains("orphaned", (await RunAsync(["mr", "list"])).Stdout, StringComparison.Ordinal);
+        Assert.Contains("orphaned", (await _cli.RunAsync(["mr", "list"])).Stdout, StringComparison.Ordinal);
 
-        Assert.Equal(0, (await RunAsync(run)).ExitCode);
-        var watched = await RunAsync(["mr", "status", "detached", "--watch"]);
+        Assert.Equal(0, (await _cli.RunAsync(run)).ExitCode);
+        var watched = await _cli.RunAsync(["mr", "status", "detached", "--watch"]);
         Assert.Equal(0, watched.ExitCode);
         Assert.Contains("state         Completed", watched.Stdout, StringComparison.Ordinal);
         Assert.Equal(WordCount.SequentialLines(inputs), WordCount.OutputLines(_work.Sub("out-detach")));
@@ -237,84 +241,17 @@ public sealed class ClientCliTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Silo_Help_PrintsUsageAndExits0_BadNumber_Exits2WithOneLine()
     {
-        var help = await RunAsync(["--help"], Binaries.SiloDll);
+        var help = await _cli.RunAsync(["--help"], Binaries.SiloDll);
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("Exit codes:", help.Stdout, StringComparison.Ordinal);
-        AssertRefusedQuickly(help);
+        ClientCli.AssertRefusedQuickly(help);
 
-        var bad = await RunAsync([$"--RaftOrleans:DataDirectory={_work.Sub("silo-data")}", "--RaftOrleans:SiloPort=abc"], Binaries.SiloDll);
+        var bad = await _cli.RunAsync([$"--RaftOrleans:DataDirectory={_work.Sub("silo-data")}", "--RaftOrleans:SiloPort=abc"], Binaries.SiloDll);
         Assert.Equal(2, bad.ExitCode);
         Assert.Single(bad.StderrLines);
         Assert.Contains("RaftOrleans:SiloPort", bad.Stderr, StringComparison.Ordinal);
-        AssertNoLogLinesOrTraces(bad);
+        ClientCli.AssertNoLogLinesOrTraces(bad);
     }
 
     public void Dispose() => _work.Dispose();
-
-    private static void AssertRefusedQuickly(Result result) =>
-        Assert.True(result.Elapsed < Refusal, $"took {result.Elapsed.TotalSeconds:0.0} s: a silo was started before the input was checked");
-
-    private static void AssertNoLogLinesOrTraces(Result result)
-    {
-        Assert.DoesNotContain(result.StdoutLines, l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("warn:", StringComparison.Ordinal));
-        Assert.DoesNotContain(result.StderrLines.Concat(result.StdoutLines), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
-    }
-
-    private static Dictionary<string, string> OutputsOf(string directory) =>
-        Directory.GetFiles(directory, "mr-out-*").ToDictionary(p => Path.GetFileName(p), File.ReadAllText);
-
-    /// <summary>Inputs large enough that a job runs for seconds: the samples repeated to the given size each.</summary>
-    private string[] LargeInputs(int count, int megabytes)
-    {
-        var text = string.Concat(RepoPaths.SampleTexts.Select(File.ReadAllText));
-        var paths = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            paths[i] = _work.Sub($"large-{i}.txt");
-            using var writer = new StreamWriter(paths[i], append: false, new UTF8Encoding(false));
-            for (long written = 0; written < megabytes * 1024L * 1024; written += text.Length)
-            {
-                writer.Write(text);
-            }
-        }
-
-        return paths;
-    }
-
-    private ChildProcess Start(string[] arguments, string? dll = null, IReadOnlyDictionary<string, string?>? environment = null) =>
-        ChildProcess.Start(
-            Path.GetFileNameWithoutExtension(dll ?? Binaries.ClientDll),
-            dll ?? Binaries.ClientDll,
-            dll is null ? ["--data-dir", _work.Sub("data"), .. arguments] : arguments,
-            _work.Path,
-            environment);
-
-    private async Task<Result> RunAsync(string[] arguments, string? dll = null, string? stdin = null, IReadOnlyDictionary<string, string?>? environment = null)
-    {
-        var clock = Stopwatch.StartNew();
-        using var process = Start(arguments, dll, environment);
-        if (stdin is not null)
-        {
-            await process.WriteStdinAsync(stdin);
-        }
-
-        var exitCode = await process.WaitForExitAsync(CommandTimeout);
-        var elapsed = clock.Elapsed;
-        log.WriteLine($"{string.Join(' ', arguments.Select(a => a.Length > 80 ? a[..80] + "..." : a))} -> exit {exitCode} after {elapsed.TotalSeconds:0.00} s");
-        foreach (var line in process.Lines.Take(40))
-        {
-            log.WriteLine($"  {(line.IsError ? "err" : "out")} {(line.Text.Length > 200 ? line.Text[..200] + "..." : line.Text)}");
-        }
-
-        var stdout = process.Lines.Where(l => !l.IsError).Select(l => l.Text).ToArray();
-        var stderr = process.Lines.Where(l => l.IsError).Select(l => l.Text).ToArray();
-        return new Result(exitCode, stdout, stderr, elapsed);
-    }
-
-    private sealed record Result(int ExitCode, string[] StdoutLines, string[] StderrLines, TimeSpan Elapsed)
-    {
-        public string Stdout => string.Join('\n', StdoutLines);
-
-        public string Stderr => string.Join('\n', StderrLines);
-    }
 }
