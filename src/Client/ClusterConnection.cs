@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Messaging;
 using RaftOrleans.Grains.Interfaces;
 using RaftOrleans.Hosting;
 
@@ -15,12 +16,12 @@ namespace RaftOrleans.Client;
 /// The client's way into a cluster: a named cluster (its gateways, or the Redis its silos register in) or, when
 /// none is named, a silo embedded in this process with the same grains and the same durable store as a standalone silo.
 /// </summary>
-internal sealed class ClusterConnection(IHost host, string description) : IAsyncDisposable
+internal sealed class ClusterConnection(IHost host, string description, CancellationTokenSource? learning = null) : IAsyncDisposable
 {
-    /// <summary>How long the client keeps trying to reach a named cluster's gateways before it gives up.</summary>
-    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-
     private static readonly TimeSpan ConnectRetryDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Set once the command is done: the gateways it then closes are no news.</summary>
+    private static int _stopping;
 
     /// <summary>
     /// How often a client of a Redis-clustered cluster reads the live gateways (Orleans: once a minute): silos restarted
@@ -32,31 +33,21 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
 
     public string Description => description;
 
-    /// <param name="cluster">Gateways, <c>host:port[,host:port…]</c>; null for Redis or an embedded silo.</param>
-    /// <param name="redis">The Redis connection string of a Redis-clustered cluster; null for gateways or an embedded silo.</param>
-    /// <param name="clusterId">The named cluster's ClusterId; a gateway refuses clients of another cluster.</param>
-    /// <param name="serviceId">The named cluster's ServiceId.</param>
-    /// <param name="dataDirectory">The embedded silo's durable store.</param>
-    /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="ClusterUnavailableException">The named cluster (or its Redis) cannot be reached.</exception>
-    /// <exception cref="OptionsValidationException">Both a cluster and Redis are named, or the Redis connection string is malformed.</exception>
-    public static async Task<ClusterConnection> OpenAsync(string? cluster, string? redis, string clusterId, string serviceId, string dataDirectory, CancellationToken cancellationToken)
+    /// <exception cref="OptionsValidationException">The Redis connection string is malformed.</exception>
+    public static async Task<ClusterConnection> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
-        redis = string.IsNullOrWhiteSpace(redis) ? null : redis;
-        if (cluster is not null && redis is not null)
-        {
-            throw new OptionsValidationException("--redis", typeof(string), ["Name the cluster by --cluster (its gateways) or by --redis (its Redis), not both."]);
-        }
-
-        var redisOptions = redis is null ? null : SiloHostRedis.TryParse(redis, out var redisError)
+        var redisOptions = target.Redis is null ? null : SiloHostRedis.TryParse(target.Redis, out var redisError)
             ?? throw new OptionsValidationException("--redis", typeof(string), [$"--redis: {redisError}"]);
-        if (redis is not null && await SiloHostRedis.CheckReachableAsync(redis, cancellationToken) is { } unreachable)
+        if (target.Redis is not null && await SiloHostRedis.CheckReachableAsync(target.Redis, cancellationToken) is { } unreachable)
         {
             throw new ClusterUnavailableException($"{unreachable} (--redis)");
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        // Logs are not data: all of them go to stderr, one line each.
+
+        // Logs are not data: all of them go to stderr, one line each. The cluster's and the embedded silo's own logs only
+        // with --verbose: what a command's user must know reaches them as its result or its error.
         builder.Logging.ClearProviders()
             .AddConsole(console =>
             {
@@ -64,54 +55,57 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
                 console.LogToStandardErrorThreshold = LogLevel.Trace;
             })
             .AddConsoleFormatter<CliLogFormatter, ConsoleFormatterOptions>()
-            .SetMinimumLevel(LogLevel.Warning);
-        var orleansLevel = CliOutput.Verbose ? LogLevel.Warning : LogLevel.Error;
-        builder.Logging.AddFilter("Orleans", orleansLevel);
-        builder.Logging.AddFilter("Microsoft.Orleans", orleansLevel);
+            .SetMinimumLevel(CliOutput.Verbose ? LogLevel.Warning : LogLevel.None);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
 
         string description;
-        var named = cluster ?? (redis is null ? null : $"Redis {redis}");
+        LearnedGateways? gateways = null;
         var connecting = TimeProvider.System.GetTimestamp();
         if (redisOptions is not null)
         {
             builder.UseOrleansClient(client => client
                 .UseRedisClustering(clustering => clustering.ConfigurationOptions = redisOptions.Clone())
-                .UseConnectionRetryFilter((_, ct) => RetryAsync(connecting, ct))
-                .Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = GatewayListRefresh)
+                .UseConnectionRetryFilter((_, ct) => RetryAsync(connecting, target.DialTimeout, ct))
+                .AddGatewayCountChangedHandler(SayWhenAGatewayIsLost)
+                .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = GatewayListRefresh)
                 .Configure<ClusterOptions>(options =>
                 {
-                    options.ClusterId = clusterId;
-                    options.ServiceId = serviceId;
+                    options.ClusterId = target.ClusterId;
+                    options.ServiceId = target.ServiceId;
                 }));
-            description = $"cluster {clusterId} via {named}";
+            description = $"cluster {target.ClusterId} via {target.Named}";
         }
-        else if (cluster is null)
+        else if (target.Gateways is { } named)
+        {
+            gateways = new LearnedGateways(named);
+            builder.UseOrleansClient(client =>
+            {
+                client.Services.AddSingleton<IGatewayListProvider>(gateways);
+                client.UseConnectionRetryFilter((_, ct) => RetryAsync(connecting, target.DialTimeout, ct))
+                    .AddGatewayCountChangedHandler(SayWhenAGatewayIsLost)
+                    .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = LearnedGateways.RefreshPeriod)
+                    .Configure<ClusterOptions>(options =>
+                    {
+                        options.ClusterId = target.ClusterId;
+                        options.ServiceId = target.ServiceId;
+                    });
+            });
+            description = $"cluster at {target.Named}";
+        }
+        else
         {
             var options = new SiloHostOptions
             {
                 SiloPort = FreeTcpPort(),
                 GatewayPort = FreeTcpPort(),
-                DataDirectory = dataDirectory,
-                ClusterId = $"{EmbeddedClusters.Prefix}{Environment.ProcessId}",
+                DataDirectory = target.DataDirectory,
+                ClusterId = EmbeddedClusters.ForThisProcess(),
                 SingleSilo = true,
             };
+            CliOutput.Info($"Starting an embedded silo (state in {options.DatabasePath}; --cluster names a running cluster)...");
             builder.UseOrleans(silo => silo.AddRaftOrleansSilo(options));
             description = $"embedded silo (state in {options.DatabasePath})";
-        }
-        else
-        {
-            var gateways = ParseGateways(cluster);
-            builder.UseOrleansClient(client => client
-                .UseStaticClustering(gateways)
-                .UseConnectionRetryFilter((_, ct) => RetryAsync(connecting, ct))
-                .Configure<ClusterOptions>(options =>
-                {
-                    options.ClusterId = clusterId;
-                    options.ServiceId = serviceId;
-                }));
-            description = $"cluster at {cluster}";
         }
 
         var host = builder.Build();
@@ -119,53 +113,64 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
         {
             await host.StartAsync(cancellationToken);
         }
-        catch (Exception exception) when (named is not null && exception is not OperationCanceledException)
+        catch (Exception exception) when (target.Named is not null && exception is not OperationCanceledException)
         {
             host.Dispose();
+            var hint = target.Redis is not null
+                ? $"; no silo of ClusterId '{target.ClusterId}' is registered there: is --cluster-id the silos' RaftOrleans:ClusterId?"
+                : await target.AnyGatewayListensAsync()
+                    ? $"; a silo listens there but refused this client: are --cluster-id '{target.ClusterId}' and --service-id '{target.ServiceId}' the silos' (their RaftOrleans:ClusterId and ServiceId)?"
+                    : string.Empty;
             throw new ClusterUnavailableException(
-                $"Cannot reach the cluster at {named} (ClusterId {clusterId}) within {ConnectTimeout.TotalSeconds:0} s: {exception.Message}",
+                $"Cannot reach the cluster at {target.Named} (ClusterId {target.ClusterId}) within {target.DialTimeout.TotalSeconds:0.###} s: {exception.Message}{hint}",
                 exception);
         }
 
-        return new ClusterConnection(host, description);
+        if (gateways is null)
+        {
+            return new ClusterConnection(host, description);
+        }
+
+        var learning = new CancellationTokenSource();
+        _ = gateways.LearnAsync(host.Services.GetRequiredService<IClusterClient>(), learning.Token);
+        return new ClusterConnection(host, description, learning);
     }
 
     public async ValueTask DisposeAsync()
     {
+        Interlocked.Exchange(ref _stopping, 1);
+        if (learning is not null)
+        {
+            await learning.CancelAsync();
+            learning.Dispose();
+        }
+
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await host.StopAsync(stopping.Token);
         host.Dispose();
     }
 
-    /// <summary>Orleans' own filter retries for minutes; a console command should say soon that no silo answers.</summary>
-    private static async Task<bool> RetryAsync(long connecting, CancellationToken cancellationToken)
+    /// <summary>A gateway connection lost under a running command: the command goes on through the others, and says so.</summary>
+    private static void SayWhenAGatewayIsLost(object? sender, GatewayCountChangedEventArgs change)
     {
-        if (TimeProvider.System.GetElapsedTime(connecting) + ConnectRetryDelay >= ConnectTimeout || cancellationToken.IsCancellationRequested)
+        if (change.NumberOfConnectedGateways < change.PreviousNumberOfConnectedGateways && Volatile.Read(ref _stopping) == 0)
+        {
+            CliOutput.Warning(change.NumberOfConnectedGateways > 0
+                ? $"Lost a gateway of the cluster; going on through the other {change.NumberOfConnectedGateways}."
+                : "Lost the last connected gateway of the cluster; trying the cluster's other silos.");
+        }
+    }
+
+    /// <summary>Orleans' own filter retries for minutes; a console command should say soon that no silo answers.</summary>
+    private static async Task<bool> RetryAsync(long connecting, TimeSpan dialTimeout, CancellationToken cancellationToken)
+    {
+        if (TimeProvider.System.GetElapsedTime(connecting) + ConnectRetryDelay >= dialTimeout || cancellationToken.IsCancellationRequested)
         {
             return false;
         }
 
         await Task.Delay(ConnectRetryDelay, cancellationToken);
         return true;
-    }
-
-    private static IPEndPoint[] ParseGateways(string cluster)
-    {
-        var endpoints = new List<IPEndPoint>();
-        foreach (var part in cluster.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var text = part.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1:30000" : part.Replace("localhost", "127.0.0.1", StringComparison.OrdinalIgnoreCase);
-            if (!IPEndPoint.TryParse(text, out var endpoint) || endpoint.Port == 0)
-            {
-                throw new ClusterUnavailableException($"'{part}' is not a gateway address; expected host:port, e.g. 127.0.0.1:30000, or 'localhost'.");
-            }
-
-            endpoints.Add(endpoint);
-        }
-
-        return endpoints.Count > 0
-            ? endpoints.ToArray()
-            : throw new ClusterUnavailableException("No gateway address was given.");
     }
 
     private static int FreeTcpPort()

@@ -38,6 +38,13 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static Option<double> DialTimeout { get; } = new("--dial-timeout")
+    {
+        Description = "Seconds to keep trying to reach a named cluster's gateways (or Redis) before giving up (exit code 3).",
+        DefaultValueFactory = _ => 10,
+        Recursive = true,
+    };
+
     public static Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
         Description = "Show details of errors (exception types and stack traces) and the cluster's warnings.",

@@ -2,37 +2,29 @@ using System.CommandLine;
 using RaftOrleans.Client;
 using RaftOrleans.Client.Commands;
 
-var root = new RootCommand("Raft.Orleans client: MapReduce jobs and a Raft-replicated key/value store, on a cluster or on a silo embedded in this process.")
+var root = new RootCommand(
+    "Raft.Orleans client: MapReduce jobs and a Raft-replicated key/value store, on a cluster or on a silo embedded in this process."
+    + " Exit codes: 0 done; 1 a job failed or was cancelled, kv cas did not swap, or an unexpected error; 2 bad input (nothing changed);"
+    + " 3 the cluster, its Redis or a group's majority did not answer, or storage refused a write; 130 cancelled by Ctrl+C or SIGTERM.")
 {
     GlobalOptions.Cluster,
     GlobalOptions.Redis,
     GlobalOptions.ClusterId,
     GlobalOptions.ServiceId,
     GlobalOptions.DataDirectory,
+    GlobalOptions.DialTimeout,
     GlobalOptions.Verbose,
     GlobalOptions.Json,
     GlobalOptions.Quiet,
     MapReduceCommands.Create(),
     KeyValueCommands.Create(),
 };
+root.Subcommands.Add(HelpCommand.Create(root));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
-    // Parse errors are bad input: one line each, and where to look, rather than the whole help.
-    foreach (var error in parse.Errors)
-    {
-        CliOutput.Error(error.Message);
-    }
-
-    var names = new List<string>();
-    for (var result = parse.CommandResult; result is not null && result.Command != root; result = result.Parent as System.CommandLine.Parsing.CommandResult)
-    {
-        names.Insert(0, result.Command.Name);
-    }
-
-    Console.Error.WriteLine($"Run '{string.Join(' ', [CliOutput.Name, .. names, "--help"])}' for usage.");
-    return ExitCodes.InvalidInput;
+    return ParseErrors.Report(parse);
 }
 
 CliOutput.Verbose = parse.GetValue(GlobalOptions.Verbose);

@@ -35,12 +35,16 @@ public sealed class KeyValueClient
 
     public Guid ClientId { get; } = Guid.NewGuid();
 
+    /// <summary>Why the last failed attempt failed, for a caller that gives up on a request.</summary>
+    public string? LastMiss => _group.LastMiss;
+
     /// <summary>
     /// Makes every peer a member of a key/value group; idempotent. A peer whose silo just died is asked again
     /// until the cluster has moved it (bounded by <paramref name="cancellationToken"/>).
     /// </summary>
-    public static Task CreateGroupAsync(IGrainFactory grains, string group, IReadOnlyList<string> peers, CancellationToken cancellationToken = default) =>
-        RaftGroups.InitializeAsync(grains, new RaftGroupConfig(group, peers, KeyValueStore.StateMachineName), cancellationToken);
+    /// <param name="onMiss">Told of each failed call that is asked again.</param>
+    public static Task CreateGroupAsync(IGrainFactory grains, string group, IReadOnlyList<string> peers, CancellationToken cancellationToken = default, Action<Exception>? onMiss = null) =>
+        RaftGroups.InitializeAsync(grains, new RaftGroupConfig(group, peers, KeyValueStore.StateMachineName), cancellationToken, onMiss);
 
     /// <summary>The clerk's check of a request before it is sent (the store checks again, on every peer alike).</summary>
     /// <exception cref="ArgumentException">The key, value or limit breaks <paramref name="limits"/>.</exception>

@@ -62,6 +62,9 @@ public sealed class RaftGroupCaller
 
     public string Group { get; }
 
+    /// <summary>Why the last attempt that failed failed (a call error, or no leader known), for a caller that gives up.</summary>
+    public string? LastMiss { get; private set; }
+
     public IReadOnlyList<string> Peers { get; }
 
     /// <summary>Each peer's view of itself, or null for a peer that did not answer within the longest attempt timeout.</summary>
@@ -209,6 +212,7 @@ public sealed class RaftGroupCaller
         }
         catch (NotLeaderException notLeader)
         {
+            LastMiss = notLeader.LeaderHint is null ? $"peer {Peers[target]} knows no leader" : null;
             return new Attempt(null, notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index ? index : null, false, null);
         }
         catch (LeadershipLostException)
@@ -221,6 +225,7 @@ public sealed class RaftGroupCaller
         }
         catch (Exception exception) when (GrainCalls.IsTransient(exception))
         {
+            LastMiss = $"peer {Peers[target]}: {exception.GetType().Name}: {exception.Message}";
             _relays.Avoid(relayKey);
             _relaySilos.Forget(PeerKey(target));
             return new Attempt(null, null, !read, null);

@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using RaftOrleans.Hosting;
 using RaftOrleans.Silo;
+using RaftOrleans.Silo.Jobs;
 
 // One silo per process. Configuration: appsettings.json beside the binary, then environment variables
 // (RaftOrleans__Redis=...), then the command line (--RaftOrleans:SiloPort=11112), later ones winning.
@@ -30,8 +31,11 @@ catch (Exception exception) when (exception is FormatException or InvalidDataExc
     return SiloExitCodes.InvalidConfiguration;
 }
 
-// Every section at once, the features' included: a value of the wrong type or out of range is refused here.
-var invalid = SiloSettings.Check(configuration);
+// Every section at once, the features' included: a value of the wrong type or out of range, or a setting no silo
+// reads (a misspelt name), is refused here.
+var invalid = SiloSettings.Check(configuration)
+    .Concat(SiloSettings.Unknown(configuration, SiloSettings.CommandLineKeys(args)))
+    .ToList();
 if (invalid.Count > 0)
 {
     await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", invalid)} Run with --help for the settings.".ReplaceLineEndings(" "));
@@ -70,8 +74,13 @@ if (builder is WebApplicationBuilder web)
 {
     web.WebHost.UseUrls(dashboardUrl);
     var app = web.Build();
+    app.UseDashboardJobsLink();
     app.MapOrleansDashboard();
-    app.MapGet(JobsPage.Path, async (IGrainFactory grains) => Results.Content(await JobsPage.RenderAsync(grains), "text/html; charset=utf-8"));
+    app.MapGet(JobListPage.Path, async (IGrainFactory grains) => Results.Content(await JobListPage.RenderAsync(grains), "text/html; charset=utf-8"));
+    app.MapGet(JobPage.Route, async (IGrainFactory grains, string id, int? page) =>
+        await JobPage.RenderAsync(grains, id, page ?? 1) is { } html
+            ? Results.Content(html, "text/html; charset=utf-8")
+            : Results.NotFound($"No job '{id}' is known to this cluster."));
     host = app;
 }
 else
@@ -100,7 +109,7 @@ using (host)
     if (dashboard.Enabled)
     {
         SiloLog.Dashboard(logger, dashboardUrl);
-        SiloLog.JobsPage(logger, $"{dashboardUrl.TrimEnd('/')}{JobsPage.Path}");
+        SiloLog.JobsPage(logger, $"{dashboardUrl.TrimEnd('/')}{JobListPage.Path}");
     }
 
     var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();

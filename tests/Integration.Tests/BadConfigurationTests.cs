@@ -39,6 +39,17 @@ public sealed partial class BadConfigurationTests(ITestOutputHelper log) : IDisp
         Assert.Contains(message, stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--bogus", "Unknown setting 'bogus'.")]
+    [InlineData("--RaftOrleans:FastFailureDetecton=true", "Unknown setting 'RaftOrleans:FastFailureDetecton'; did you mean 'RaftOrleans:FastFailureDetection'?")]
+    [InlineData("--RaftOrleans:Raft:TickPeriodd=00:00:01", "Unknown setting 'RaftOrleans:Raft:TickPeriodd'; did you mean 'RaftOrleans:Raft:TickPeriod'?")]
+    public async Task Silo_UnknownSetting_Exits2_NamingTheNearestKnownOne(string argument, string message)
+    {
+        var (exitCode, stderr) = await RunAsync(Binaries.SiloDll, SiloArguments(argument));
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"error: invalid configuration: {message} Run with --help for the settings.", stderr.Trim());
+    }
+
     [Fact]
     public async Task Silo_PortInUse_ExitsWithMessage()
     {
@@ -120,6 +131,7 @@ public sealed partial class BadConfigurationTests(ITestOutputHelper log) : IDisp
         Assert.Equal(3, exitCode);
         Assert.Contains($"Cannot reach the cluster at Redis {redis} (ClusterId {clusterId})", output, StringComparison.Ordinal);
         Assert.Contains("Could not find any gateway", output, StringComparison.Ordinal);
+        Assert.Contains($"no silo of ClusterId '{clusterId}' is registered there: is --cluster-id", output, StringComparison.Ordinal);
     }
 
     public void Dispose() => _work.Dispose();

@@ -27,7 +27,7 @@ public sealed class SiloHostTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public async Task JobsPage_InAHeadlessBrowser_ShowsAJobItsTasksAndCounters()
+    public async Task JobsPages_InAHeadlessBrowser_ListTheJobs_AJobsTasksPaged_LinkedFromTheDashboard()
     {
         using var work = new TempDirectory("it-jobs-page");
         var port = FreePorts.Next();
@@ -39,15 +39,42 @@ public sealed class SiloHostTests(ITestOutputHelper log)
             Assert.Equal(0, await client.WaitForExitAsync(StopTimeout));
         }
 
-        var screenshot = work.Sub("jobs-page.png");
-        var dom = await Chromium.RunAsync(work.Path, $"--screenshot={screenshot}", "--window-size=1280,1000", "--dump-dom", $"http://127.0.0.1:{port}/jobs");
-        Assert.Contains("<h2 id=\"page-job\">page-job: <span class=\"Completed\">Completed</span></h2>", dom, StringComparison.Ordinal);
-        Assert.Contains("<td>map 2</td><td class=\"Done\">Done</td>", dom, StringComparison.Ordinal);
-        Assert.Contains("<td>reduce 3</td><td class=\"Done\">Done</td>", dom, StringComparison.Ordinal);
-        Assert.Contains("<td>input bytes</td>", dom, StringComparison.Ordinal);
-        Assert.Contains($"127.0.0.1:{silo.SiloPort}", dom, StringComparison.Ordinal);
-        var png = await File.ReadAllBytesAsync(screenshot);
-        Assert.True(png.Length > 10_000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', $"no screenshot ({png.Length} bytes)");
+        // About 10 MB in splits of 64 KiB: more tasks than one page shows.
+        var big = work.Sub("big.txt");
+        await File.WriteAllTextAsync(big, string.Concat(Enumerable.Repeat(string.Concat(RepoPaths.SampleTexts.Select(File.ReadAllText)), 3)));
+        using (var client = cluster.StartClient(["mr", "run", "wc", big, "--split-mb", "0.0625", "--job-id", "many-tasks", "--output", work.Sub("out-many"), "--top", "0"]))
+        {
+            Assert.Equal(0, await client.WaitForExitAsync(StopTimeout));
+        }
+
+        var list = await Chromium.RunAsync(work.Path, $"--screenshot={work.Sub("jobs.png")}", "--window-size=1280,600", "--dump-dom", $"http://127.0.0.1:{port}/jobs");
+        var newest = list.IndexOf("<a href=\"/jobs/many-tasks\">many-tasks</a>", StringComparison.Ordinal);
+        var older = list.IndexOf("<a href=\"/jobs/page-job\">page-job</a>", StringComparison.Ordinal);
+        Assert.True(newest >= 0 && older > newest, "the job list does not link both jobs, newest first");
+        Assert.Contains("<td class=\"Completed\">Completed</td>", list, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"n\">100%</td>", list, StringComparison.Ordinal);
+
+        var job = await Chromium.RunAsync(work.Path, $"--screenshot={work.Sub("job.png")}", "--window-size=1280,1000", "--dump-dom", $"http://127.0.0.1:{port}/jobs/page-job");
+        Assert.Contains("<span class=\"Completed\">Completed</span>", job, StringComparison.Ordinal);
+        Assert.Contains("<td>map 2</td><td class=\"Done\">Done</td>", job, StringComparison.Ordinal);
+        Assert.Contains("<td>reduce 3</td><td class=\"Done\">Done</td>", job, StringComparison.Ordinal);
+        Assert.Contains("<td>input bytes</td>", job, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{silo.SiloPort}", job, StringComparison.Ordinal);
+        Assert.Matches(@"<td class=""n"">\d+\.\d s</td><td class=""n"">\d+\.\d [KM]iB</td>", job);
+
+        var many = await Chromium.RunAsync(work.Path, "--dump-dom", $"http://127.0.0.1:{port}/jobs/many-tasks");
+        Assert.Matches(@"<h2>Tasks 1-100 of \d{3}</h2>", many);
+        Assert.Contains("<a href=\"/jobs/many-tasks?page=2\">next</a>", many, StringComparison.Ordinal);
+        var second = await Chromium.RunAsync(work.Path, "--dump-dom", $"http://127.0.0.1:{port}/jobs/many-tasks?page=2");
+        Assert.Matches(@"<h2>Tasks 101-\d{3} of \d{3}</h2>", second);
+
+        var dashboard = await Chromium.RunAsync(work.Path, "--dump-dom", $"http://127.0.0.1:{port}/");
+        Assert.Contains("<a href=\"/jobs\"", dashboard, StringComparison.Ordinal);
+        foreach (var screenshot in new[] { "jobs.png", "job.png" })
+        {
+            var png = await File.ReadAllBytesAsync(work.Sub(screenshot));
+            Assert.True(png.Length > 10_000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', $"no screenshot {screenshot} ({png.Length} bytes)");
+        }
     }
 
     [Fact]

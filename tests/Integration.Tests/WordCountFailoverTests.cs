@@ -90,8 +90,8 @@ public sealed partial class WordCountFailoverTests(ITestOutputHelper log)
         Assert.Equal(expected, WordCount.OutputLines(output));
     }
 
-    /// <summary>The client's progress lines when its output is not a terminal: "mapping: map 3/48, reduce 0/10".</summary>
-    [GeneratedRegex(@"^(mapping|reducing|completed|failed): map \d+/\d+, reduce \d+/\d+$")]
+    /// <summary>The client's progress lines when its output is not a terminal: "mapping: map 3/48 (6%), reduce 0/10 (0%)".</summary>
+    [GeneratedRegex(@"^(mapping|reducing|completed|failed): map \d+/\d+ \(\d+%\), reduce \d+/\d+ \(\d+%\)$")]
     private static partial Regex ProgressPattern();
 
     [GeneratedRegex(@"task launches\W+(?<launches>\d+) \((?<re>\d+) re-executions, (?<backups>\d+) backups\)")]

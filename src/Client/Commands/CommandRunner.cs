@@ -15,9 +15,11 @@ internal static class CommandRunner
         Func<ClusterConnection, CancellationToken, Task<int>> body,
         Action? validate = null)
     {
+        ConnectionTarget target;
         try
         {
             validate?.Invoke();
+            target = ConnectionTarget.From(parse);
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidJobException or IOException or UnauthorizedAccessException)
         {
@@ -26,14 +28,7 @@ internal static class CommandRunner
 
         try
         {
-            var (cluster, redis) = Target(parse);
-            await using var connection = await ClusterConnection.OpenAsync(
-                cluster,
-                redis,
-                parse.GetValue(GlobalOptions.ClusterId)!,
-                parse.GetValue(GlobalOptions.ServiceId)!,
-                parse.GetValue(GlobalOptions.DataDirectory)!,
-                cancellationToken);
+            await using var connection = await ClusterConnection.OpenAsync(target, cancellationToken);
             return await body(connection, cancellationToken);
         }
         catch (InvalidJobException exception)
@@ -62,15 +57,5 @@ internal static class CommandRunner
     {
         CliOutput.Error(message);
         return exitCode;
-    }
-
-    /// <summary>The cluster named on the command line, else the one the settings name (either form, not both).</summary>
-    private static (string? Cluster, string? Redis) Target(ParseResult parse)
-    {
-        var cluster = parse.GetValue(GlobalOptions.Cluster);
-        var redis = parse.GetValue(GlobalOptions.Redis);
-        return cluster is null && string.IsNullOrWhiteSpace(redis)
-            ? (ClientSettings.Cluster, ClientSettings.Redis)
-            : (cluster, redis);
     }
 }

@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using RaftOrleans.Grains.Interfaces.MapReduce;
-using Spectre.Console;
 
 namespace RaftOrleans.Client.Commands;
 
 /// <summary>
-/// How a job looks on the console: live progress on stderr while it runs (a bar in a terminal, one line per change
-/// otherwise), and the result on stdout: aligned text, or one JSON document with <c>--json</c>.
+/// How a job looks on the console: live progress on stderr while it runs (a line redrawn in a terminal, one line per
+/// change otherwise), and the result on stdout: aligned text, or one JSON document with <c>--json</c>.
 /// </summary>
 internal static class JobView
 {
@@ -16,7 +15,7 @@ internal static class JobView
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static void Started(JobStatus status, JobSpec spec, string where) =>
-        CliOutput.Info($"Job {status.JobId}: {spec.App} over {spec.Inputs.Count} files ({status.MapsTotal} map tasks), {spec.ReduceTasks} reduce tasks, output {spec.OutputDirectory}, on {where}");
+        CliOutput.Info($"Job {status.JobId}: {spec.App} over {Count(spec.Inputs.Count, "file")} ({Count(status.MapsTotal, "map task")}), {Count(spec.ReduceTasks, "reduce task")}, output {spec.OutputDirectory}, on {where}");
 
     public static async Task<JobStatus> FollowAsync(IGrainFactory grains, string jobId, CancellationToken cancellationToken)
     {
@@ -25,45 +24,47 @@ internal static class JobView
             return await MapReduceJobs.WaitAsync(grains, jobId, PollInterval, onProgress: null, cancellationToken);
         }
 
-        if (Console.IsErrorRedirected)
+        // In a terminal one line redrawn in place, with the time so far; otherwise (CI, a pipe) one line per change.
+        var terminal = !Console.IsErrorRedirected;
+        var started = TimeProvider.System.GetTimestamp();
+        var last = string.Empty;
+        try
         {
-            // Not a terminal (CI, a pipe): one line per change instead of a redrawn bar.
-            var last = string.Empty;
             return await MapReduceJobs.WaitAsync(grains, jobId, PollInterval, status =>
             {
                 var line = ProgressLine(status);
-                if (line != last)
+                if (terminal)
+                {
+                    Console.Error.Write($"\r{line}  {TimeProvider.System.GetElapsedTime(started):mm\\:ss}\u001b[K");
+                }
+                else if (line != last)
                 {
                     Console.Error.WriteLine(line);
                     last = line;
                 }
             }, cancellationToken);
         }
-
-        var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        JobStatus? final = null;
-        await progress.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async context =>
+        finally
+        {
+            if (terminal)
             {
-                var map = context.AddTask("map");
-                var reduce = context.AddTask("reduce");
-                final = await MapReduceJobs.WaitAsync(grains, jobId, PollInterval, status =>
-                {
-                    map.MaxValue = Math.Max(1, status.MapsTotal);
-                    map.Value = status.MapsDone;
-                    map.Description = $"map {status.MapsDone}/{status.MapsTotal}";
-                    reduce.MaxValue = Math.Max(1, status.ReducesTotal);
-                    reduce.Value = status.ReducesDone;
-                    reduce.Description = $"reduce {status.ReducesDone}/{status.ReducesTotal}";
-                }, cancellationToken);
-            });
-        return final!;
+                Console.Error.WriteLine();
+            }
+        }
     }
+
+    /// <summary>"mapping: map 4/8 (50%), reduce 0/10 (0%)": each phase's share of tasks done, from the same counts it shows.</summary>
+    public static string ProgressLine(JobStatus status) =>
+        $"{status.Phase.ToString().ToLowerInvariant()}: map {Share(status.MapsDone, status.MapsTotal)}, reduce {Share(status.ReducesDone, status.ReducesTotal)}";
 
     /// <summary>The job as a result: on stdout, as text or JSON.</summary>
     public static void Write(JobStatus status, bool json, int top)
     {
+        foreach (var warning in status.Warnings ?? [])
+        {
+            CliOutput.Warning(warning);
+        }
+
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(ToJson(status), JsonOptions));
@@ -126,9 +127,9 @@ internal static class JobView
     }
 
     public static string State(JobStatus status) =>
-        status.Orphaned
-            ? $"{status.Phase} (orphaned: the client that ran it on its embedded silo is gone; resubmit with --job-id {status.JobId} to resume)"
-            : status.Phase.ToString();
+        status.Orphaned ? $"{status.Phase} (orphaned: the client that ran it on its embedded silo is gone; resubmit with --job-id {status.JobId} to resume)"
+        : status.RunsInClientProcess is { } pid ? $"{status.Phase} (on the embedded silo of client process {pid})"
+        : status.Phase.ToString();
 
     private static object ToJson(JobStatus status) => new
     {
@@ -138,20 +139,23 @@ internal static class JobView
         status.App,
         Maps = new { Done = status.MapsDone, Total = status.MapsTotal },
         Reduces = new { Done = status.ReducesDone, Total = status.ReducesTotal },
+        status.RunsInClientProcess,
         status.TaskLaunches,
         status.ReExecutions,
+        status.BackupLaunches,
         status.SubmittedAt,
         ElapsedSeconds = Math.Round(status.Elapsed.TotalSeconds, 3),
         status.OutputDirectory,
         status.OutputFiles,
         status.Error,
         Counters = status.Counters ?? new Dictionary<string, long>(),
+        Warnings = status.Warnings ?? [],
     };
 
     /// <summary>The keys with the largest numeric values (word counts); the first lines when values are not numbers.</summary>
     private static void TopKeys(IReadOnlyList<string> outputFiles, int top)
     {
-        var lines = outputFiles.SelectMany(File.ReadLines).Where(l => l.Length > 0).Select(l => (Key: l[..l.IndexOf(' ')], Value: l[(l.IndexOf(' ') + 1)..])).ToList();
+        var lines = outputFiles.SelectMany(File.ReadLines).Where(l => l.Contains(' ', StringComparison.Ordinal)).Select(l => (Key: l[..l.IndexOf(' ')], Value: l[(l.IndexOf(' ') + 1)..])).ToList();
         var numeric = lines.All(l => long.TryParse(l.Value, NumberStyles.None, CultureInfo.InvariantCulture, out _));
         var shown = (numeric
             ? lines.OrderByDescending(l => long.Parse(l.Value, CultureInfo.InvariantCulture)).ThenBy(l => l.Key, StringComparer.Ordinal).Take(top)
@@ -166,6 +170,7 @@ internal static class JobView
         }
     }
 
-    private static string ProgressLine(JobStatus status) =>
-        $"{status.Phase.ToString().ToLowerInvariant()}: map {status.MapsDone}/{status.MapsTotal}, reduce {status.ReducesDone}/{status.ReducesTotal}";
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    private static string Share(int done, int total) => $"{done}/{total} ({(total == 0 ? 0 : done * 100 / total)}%)";
 }

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using RaftOrleans.Grains.Interfaces;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.KeyValue;
 using RaftOrleans.KeyValue.Client;
@@ -8,9 +11,8 @@ using RaftOrleans.KeyValue.Client;
 namespace RaftOrleans.Client.Commands;
 
 /// <summary><c>kv put|append|get|del|cas|scan|peers</c> against the replicated key/value service of a Raft group.</summary>
-internal static class KeyValueCommands
+internal static partial class KeyValueCommands
 {
-    private static readonly TimeSpan GroupTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
@@ -18,6 +20,13 @@ internal static class KeyValueCommands
     {
         Description = "The Raft group serving the key/value store (created on first use).",
         DefaultValueFactory = _ => "kv",
+        Recursive = true,
+    };
+
+    private static readonly Option<double> CommandTimeout = new("--command-timeout")
+    {
+        Description = "Seconds to wait for the group's answer before giving up (exit code 3).",
+        DefaultValueFactory = _ => 30,
         Recursive = true,
     };
 
@@ -30,17 +39,25 @@ internal static class KeyValueCommands
 
     public static Command Create()
     {
-        var command = new Command("kv", "Linearizable key/value store replicated by Raft.") { Group, Peers };
+        var command = new Command("kv", "Linearizable key/value store replicated by Raft.") { Group, Peers, CommandTimeout };
         command.Subcommands.Add(Write("put", "Set a key's value.", (client, key, value, ct) => client.PutAsync(key, value, ct)));
         command.Subcommands.Add(Write("append", "Append to a key's value.", (client, key, value, ct) => client.AppendAsync(key, value, ct)));
 
         var key = new Argument<string>("key") { Description = "The key." };
-        var get = new Command("get", "Print a key's value (empty if never written).") { key };
+        var get = new Command("get", "Print a key's value (empty if never written), byte for byte: a line break follows it only on a terminal.") { key };
         get.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, async (client, ct) =>
         {
             var name = parse.GetValue(key)!;
             var value = await client.GetAsync(name, ct);
-            Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(new { Key = name, Value = value }, JsonOptions) : value);
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { Key = name, Value = value }, JsonOptions));
+            }
+            else
+            {
+                // The value exactly as stored into a file or a pipe; on a terminal a line break after it, for the prompt.
+                Console.Write(Console.IsOutputRedirected ? value : value + Environment.NewLine);
+            }
         }));
         command.Subcommands.Add(get);
 
@@ -80,7 +97,7 @@ internal static class KeyValueCommands
 
         var prefix = new Argument<string>("prefix") { Description = "Keys that start with this (\"\" for all).", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => string.Empty };
         var limit = new Option<int>("--limit") { Description = "The most keys to print (1-10000).", DefaultValueFactory = _ => 100 };
-        var scan = new Command("scan", "Print the keys that start with a prefix and their values, sorted, as of one instant: 'key<TAB>value' per line (--json for values with line breaks).") { prefix, limit };
+        var scan = new Command("scan", "Print the keys that start with a prefix and their values, sorted, as of one instant: 'key<TAB>value' per line, with backslash, TAB, line breaks and other control characters escaped as \\\\, \\t, \\n, \\r, \\xNN (--json for the values as they are).") { prefix, limit };
         scan.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, async (client, ct) =>
         {
             var entries = await client.ScanAsync(parse.GetValue(prefix) ?? string.Empty, parse.GetValue(limit), ct);
@@ -92,7 +109,7 @@ internal static class KeyValueCommands
 
             foreach (var (key, value) in entries)
             {
-                Console.WriteLine($"{key}\t{value}");
+                Console.WriteLine($"{Escaped(key)}\t{Escaped(value)}");
             }
         }));
         command.Subcommands.Add(scan);
@@ -194,6 +211,44 @@ internal static class KeyValueCommands
         return value;
     }
 
+    /// <summary>Why a group may not answer that a silo can tell: its Raft storage (e.g. Redis) does not; null if it does, or if no silo says.</summary>
+    private static async Task<string?> StorageProblemAsync(IGrainFactory grains)
+    {
+        try
+        {
+            return await grains.GetGrain<IRaftRouterGrain>(0).StorageProblemAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception exception) when (exception is TimeoutException || GrainCalls.IsTransient(exception))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A key or value on one line of <c>scan</c>'s text output: C-style escapes, so that TAB and line breaks stay separators.</summary>
+    internal static string Escaped(string text)
+    {
+        if (!text.Any(c => c == '\\' || char.IsControl(c)))
+        {
+            return text;
+        }
+
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            escaped.Append(c switch
+            {
+                '\\' => "\\\\",
+                '\t' => "\\t",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
+                _ => c.ToString(),
+            });
+        }
+
+        return escaped.ToString();
+    }
+
     private static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<KeyValueClient, CancellationToken, Task> body, Action? validate = null) =>
         RunAsync(
             parse,
@@ -213,12 +268,15 @@ internal static class KeyValueCommands
             {
                 var group = parse.GetValue(Group)!;
                 var peers = Enumerable.Range(0, parse.GetValue(Peers)).Select(i => $"p{i}").ToArray();
+                var limit = TimeSpan.FromSeconds(parse.GetValue(CommandTimeout));
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(GroupTimeout);
+                timeout.CancelAfter(limit);
+                string? lastMiss = null;
+                KeyValueClient? client = null;
                 try
                 {
-                    await KeyValueClient.CreateGroupAsync(connection.Grains, group, peers, timeout.Token);
-                    var client = new KeyValueClient(connection.Grains, group, peers);
+                    await KeyValueClient.CreateGroupAsync(connection.Grains, group, peers, timeout.Token, miss => lastMiss = $"{miss.GetType().Name}: {miss.Message}");
+                    client = new KeyValueClient(connection.Grains, group, peers);
                     return await body(client, timeout.Token);
                 }
                 catch (Exception exception) when (exception is ArgumentException or KvRequestException or GroupConfigMismatchException)
@@ -229,7 +287,8 @@ internal static class KeyValueCommands
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
                 {
-                    return CommandRunner.Fail(ExitCodes.ClusterUnavailable, $"Group '{group}' did not answer within {GroupTimeout.TotalSeconds:0} s (no leader with a majority?).");
+                    var why = await StorageProblemAsync(connection.Grains) ?? ((client?.LastMiss ?? lastMiss) is { } miss ? $"last error: {miss}" : null);
+                    return CommandRunner.Fail(ExitCodes.ClusterUnavailable, $"Group '{group}' did not answer within {limit.TotalSeconds:0.###} s ({why ?? "no leader with a majority?"}); --command-timeout waits longer.");
                 }
             },
             validate: () =>
@@ -239,6 +298,19 @@ internal static class KeyValueCommands
                     throw new ArgumentException($"--peers must be at least 1 (was {parse.GetValue(Peers)}).");
                 }
 
+                if (!GroupName().IsMatch(parse.GetValue(Group)!))
+                {
+                    throw new ArgumentException($"--group '{Escaped(parse.GetValue(Group)!)}' must be 1-64 characters of letters, digits, '.', '_' or '-' ('/' separates a group from its peers).");
+                }
+
+                if (parse.GetValue(CommandTimeout) is var seconds && !(double.IsFinite(seconds) && seconds > 0 && seconds <= 86400))
+                {
+                    throw new ArgumentException($"--command-timeout must be a number of seconds above 0 and at most 86400 (was {seconds.ToString(CultureInfo.InvariantCulture)}).");
+                }
+
                 validate?.Invoke();
             });
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex GroupName();
 }

@@ -8,6 +8,8 @@ namespace RaftOrleans.Grains.Interfaces.MapReduce;
 /// Submitted through a client's embedded silo that is gone: nothing runs it. Resubmitting the same job (<c>mr run
 /// --job-id</c>) resumes it.
 /// </param>
+/// <param name="Warnings">What the committed tasks said about their inputs (e.g. where an input is not UTF-8).</param>
+/// <param name="RunsInClientProcess">The job runs on the embedded silo of this other client process, which still runs: follow or stop it there.</param>
 [GenerateSerializer, Immutable, Alias("mr.JobStatus")]
 public sealed record JobStatus(
     [property: Id(0)] string JobId,
@@ -27,7 +29,9 @@ public sealed record JobStatus(
     [property: Id(14)] DateTimeOffset SubmittedAt = default,
     [property: Id(15)] bool Orphaned = false,
     [property: Id(16)] IReadOnlyDictionary<string, long>? Counters = null,
-    [property: Id(17)] int BackupLaunches = 0)
+    [property: Id(17)] int BackupLaunches = 0,
+    [property: Id(18)] int? RunsInClientProcess = null,
+    [property: Id(19)] IReadOnlyList<string>? Warnings = null)
 {
     public bool IsFinished => Phase is JobPhase.Completed or JobPhase.Failed or JobPhase.Cancelled;
 

@@ -19,4 +19,11 @@ public interface IRaftRouterGrain : IGrainWithIntegerKey
     /// <summary>The silo this relay runs on: the gateway the client's calls to this key go through.</summary>
     [Alias("Silo")]
     Task<string> SiloAsync();
+
+    /// <summary>
+    /// Whether the Raft storage of the silo this relay runs on answers a read within a short time: null, or why not
+    /// (e.g. its Redis is down). Lets a client that got no answer from a group say why.
+    /// </summary>
+    [Alias("StorageProblem")]
+    Task<string?> StorageProblemAsync();
 }

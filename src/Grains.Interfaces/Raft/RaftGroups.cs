@@ -10,7 +10,8 @@ public static class RaftGroups
     /// Makes every peer of <paramref name="config"/> a member; idempotent. A peer whose silo just died is asked again
     /// until the cluster has moved it (bounded by <paramref name="cancellationToken"/>).
     /// </summary>
-    public static Task InitializeAsync(IGrainFactory grains, RaftGroupConfig config, CancellationToken cancellationToken = default) =>
+    /// <param name="onMiss">Told of each failed call that is asked again (e.g. to say why, should the caller give up).</param>
+    public static Task InitializeAsync(IGrainFactory grains, RaftGroupConfig config, CancellationToken cancellationToken = default, Action<Exception>? onMiss = null) =>
         Task.WhenAll(config.PeerIds.Select(async peer =>
         {
             var grain = grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(config.Name, peer));
@@ -24,6 +25,7 @@ public static class RaftGroups
                 }
                 catch (Exception exception) when (GrainCalls.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
                 {
+                    onMiss?.Invoke(exception);
                     await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
                 }
                 finally

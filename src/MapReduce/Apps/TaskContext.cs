@@ -12,5 +12,8 @@ public sealed record TaskContext(string JobId, TaskKind Kind, int Index, int Att
     /// <summary>The attempt's counters: apps may add their own (<c>context.Counters.Increment("name")</c>).</summary>
     public TaskCounters Counters { get; init; } = new();
 
+    /// <summary>What the user should know about the attempt's input (e.g. bytes that are not UTF-8); reported with the job.</summary>
+    public IList<string> Warnings { get; init; } = new List<string>();
+
     public static TaskContext Sequential(TaskKind kind) => new("sequential", kind, 0, 1, "sequential");
 }

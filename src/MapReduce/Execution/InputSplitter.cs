@@ -56,6 +56,10 @@ public static class InputSplitter
         Span<byte> head = stackalloc byte[4];
         file.Position = 0;
         var read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        return read >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF) || (read == 4 && head[0] == 0 && head[1] == 0 && head[2] == 0xFE && head[3] == 0xFF));
+        return StartsWithWideByteOrderMark(head[..read]);
     }
+
+    /// <summary>Whether the bytes start with a UTF-16 (either order) or a big-endian UTF-32 byte order mark.</summary>
+    internal static bool StartsWithWideByteOrderMark(ReadOnlySpan<byte> head) =>
+        head.StartsWith([(byte)0xFF, (byte)0xFE]) || head.StartsWith([(byte)0xFE, (byte)0xFF]) || head.StartsWith([(byte)0, (byte)0, (byte)0xFE, (byte)0xFF]);
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using RaftOrleans.MapReduce.Apps;
 
 namespace RaftOrleans.MapReduce.Execution;
@@ -10,7 +12,7 @@ public static class MapRunner
     /// <param name="length">The split's length from <paramref name="offset"/>; -1 for the whole file.</param>
     public static void Run(IMapReduceApp app, TaskContext context, string inputPath, int reduceTasks, string directory, long offset = 0, long length = -1)
     {
-        var (contents, bytes) = Read(inputPath, offset, length);
+        var (contents, bytes) = Read(inputPath, context, offset, length);
         context.Counters.Increment(TaskCounters.InputBytes, bytes);
         context.Counters.Increment(TaskCounters.InputRecords, CountLines(contents));
         var output = new PartitionedOutput(reduceTasks, context);
@@ -24,20 +26,51 @@ public static class MapRunner
         }
     }
 
-    /// <summary>A whole file as File.ReadAllText reads it (encoding from its byte order mark), or a split's bytes as UTF-8.</summary>
-    private static (string Contents, long Bytes) Read(string path, long offset, long length)
+    /// <summary>
+    /// A whole file as File.ReadAllText reads it (encoding from its byte order mark), or a split's bytes as UTF-8. Bytes
+    /// that are not UTF-8 are read as U+FFFD, and the first of them is reported as a warning with its offset.
+    /// </summary>
+    private static (string Contents, long Bytes) Read(string path, TaskContext context, long offset, long length)
     {
+        byte[] bytes;
         if (length < 0)
         {
-            return (File.ReadAllText(path), new FileInfo(path).Length);
+            bytes = File.ReadAllBytes(path);
+            if (InputSplitter.StartsWithWideByteOrderMark(bytes))
+            {
+                return (File.ReadAllText(path), bytes.Length);
+            }
+        }
+        else
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+            file.Position = offset;
+            bytes = new byte[length];
+            file.ReadExactly(bytes);
         }
 
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
-        file.Position = offset;
-        var bytes = new byte[length];
-        file.ReadExactly(bytes);
         var skip = offset == 0 && bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
-        return (Encoding.UTF8.GetString(bytes, skip, bytes.Length - skip), length);
+        if (!Utf8.IsValid(bytes.AsSpan(skip)))
+        {
+            context.Warnings.Add($"Input '{path}' is not UTF-8 at byte {offset + skip + FirstInvalidUtf8(bytes.AsSpan(skip))}; its invalid bytes were read as U+FFFD, so words holding them are cut (convert it, e.g. iconv -f latin1 -t utf-8).");
+        }
+
+        return (Encoding.UTF8.GetString(bytes, skip, bytes.Length - skip), bytes.Length);
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        for (var at = 0; at < bytes.Length;)
+        {
+            if (Rune.DecodeFromUtf8(bytes[at..], out _, out var consumed) != OperationStatus.Done)
+            {
+                return at;
+            }
+
+            at += consumed;
+        }
+
+        return bytes.Length;
     }
 
     private static long CountLines(string contents)

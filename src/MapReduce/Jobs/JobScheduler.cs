@@ -1,4 +1,5 @@
 using RaftOrleans.Grains.Interfaces.MapReduce;
+using RaftOrleans.MapReduce.Apps;
 using RaftOrleans.MapReduce.Hosting;
 
 namespace RaftOrleans.MapReduce.Jobs;
@@ -154,6 +155,7 @@ internal sealed class JobScheduler(string jobId, JobState state, MapReduceOption
         var task = TasksOf(report.Kind)[report.Index];
         task.Output = output;
         task.Counters = report.Counters is null ? null : new Dictionary<string, long>(report.Counters, StringComparer.Ordinal);
+        task.Warnings = report.Warnings?.ToList();
         task.Took = time.GetUtcNow() - task.IssuedAt;
         task.BackupRunning = false;
         task.Progress = TaskProgress.Done;
@@ -279,7 +281,8 @@ internal sealed class JobScheduler(string jobId, JobState state, MapReduceOption
             state.SubmittedAt,
             orphaned,
             SumCounters(),
-            backups);
+            backups,
+            Warnings: state.Maps.Concat(state.Reduces).Where(t => t.Progress == TaskProgress.Done).SelectMany(t => t.Warnings ?? []).Distinct(StringComparer.Ordinal).ToArray());
     }
 
     /// <summary>Every task, maps first, for the jobs page.</summary>
@@ -289,15 +292,28 @@ internal sealed class JobScheduler(string jobId, JobState state, MapReduceOption
         .. state.Reduces.Select((t, i) => View(TaskKind.Reduce, i, t)),
     ];
 
-    private static TaskView View(TaskKind kind, int index, TaskRecord task) => new(
-        kind,
-        index,
-        task.Progress.ToString(),
-        task.Attempts,
-        task.Backups,
-        task.Worker?.ToParsableString(),
-        task.Progress == TaskProgress.InProgress && task.LastProgressAt != default ? task.LastProgressAt : null,
-        task.Counters ?? new Dictionary<string, long>());
+    private TaskView View(TaskKind kind, int index, TaskRecord task)
+    {
+        var counters = task.Counters ?? new Dictionary<string, long>();
+        var split = kind == TaskKind.Map ? state.Splits?[index] : null;
+        return new TaskView(
+            kind,
+            index,
+            task.Progress.ToString(),
+            task.Attempts,
+            task.Backups,
+            task.Worker?.ToParsableString(),
+            task.Progress == TaskProgress.InProgress && task.LastProgressAt != default ? task.LastProgressAt : null,
+            counters,
+            task.Progress switch
+            {
+                TaskProgress.Done => task.Took,
+                TaskProgress.InProgress => time.GetUtcNow() - task.IssuedAt,
+                _ => null,
+            },
+            split is { Length: >= 0 } ? split.Length : counters.TryGetValue(TaskCounters.InputBytes, out var read) ? read : null,
+            task.Failures);
+    }
 
     private List<TaskRecord> TasksOf(TaskKind kind) => kind == TaskKind.Map ? state.Maps : state.Reduces;
 

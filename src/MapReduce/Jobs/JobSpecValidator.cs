@@ -37,10 +37,12 @@ public static partial class JobSpecValidator
     /// <param name="isRunning">Whether another job is still running; null when the caller cannot ask (a client).</param>
     public static void CheckLocal(string jobId, JobSpec spec, int maxReduceTasks, Func<string, bool>? isRunning = null)
     {
-        if (!JobIdPattern().IsMatch(jobId))
+        if (!NamePattern().IsMatch(spec.App))
         {
-            Fail($"Job id '{jobId}' must be 1-100 characters of letters, digits, '.', '_' or '-'.");
+            Fail($"App name '{Printable(spec.App)}' is no app's: app names are letters, digits, '.', '_' or '-'.");
         }
+
+        CheckJobId(jobId);
 
         if (spec.ReduceTasks < 1 || spec.ReduceTasks > maxReduceTasks)
         {
@@ -78,11 +80,26 @@ public static partial class JobSpecValidator
         }
     }
 
+    /// <exception cref="InvalidJobException">The id is empty, too long, or holds other characters than letters, digits, '.', '_' or '-'.</exception>
+    public static void CheckJobId(string jobId)
+    {
+        if (!NamePattern().IsMatch(jobId))
+        {
+            Fail($"Job id '{Printable(jobId)}' must be 1-100 characters of letters, digits, '.', '_' or '-'.");
+        }
+    }
+
     private static void CheckReadable(string input)
     {
         if (!Path.IsPathFullyQualified(input))
         {
             Fail($"Input '{input}' must be an absolute path.");
+        }
+
+        if (input.Any(char.IsControl))
+        {
+            // Output lines are 'key value': a key holding a line break (the indexer's keys are file names) would split.
+            Fail($"Input file name '{Printable(input)}' holds a line break or another control character; rename the file.");
         }
 
         if (Directory.Exists(input))
@@ -93,6 +110,12 @@ public static partial class JobSpecValidator
         if (!File.Exists(input))
         {
             Fail($"Input file '{input}' does not exist.");
+        }
+
+        if (InputFileKind.NotRegular(input) is { } kind)
+        {
+            // Checked before opening: opening a FIFO blocks until something writes to it.
+            Fail($"Input '{input}' is {kind}; inputs must be regular files (a map task reads its input by offset, from any silo, and again if it runs again). Save it to a file first.");
         }
 
         try
@@ -125,9 +148,12 @@ public static partial class JobSpecValidator
         }
     }
 
+    private static string Printable(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));
+
     [DoesNotReturn]
     private static void Fail(string message) => throw new InvalidJobException(message);
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
-    private static partial Regex JobIdPattern();
+    private static partial Regex NamePattern();
 }

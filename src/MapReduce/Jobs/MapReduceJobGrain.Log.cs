@@ -5,8 +5,8 @@ namespace RaftOrleans.MapReduce.Jobs;
 
 internal sealed partial class MapReduceJobGrain
 {
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Job {JobId} submitted: app {App}, {Maps} map tasks, {Reduces} reduce tasks")]
-    private static partial void LogSubmitted(ILogger logger, string jobId, string app, int maps, int reduces);
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Job {JobId} submitted: app {App}, {Files} input files in {Maps} map tasks, {Reduces} reduce tasks")]
+    private static partial void LogSubmitted(ILogger logger, string jobId, string app, int files, int maps, int reduces);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Job {JobId} resumed in phase {Phase} on a new activation")]
     private static partial void LogResumed(ILogger logger, string jobId, JobPhase phase);

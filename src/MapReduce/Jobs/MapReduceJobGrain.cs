@@ -43,8 +43,13 @@ internal sealed partial class MapReduceJobGrain(
             ? scheduler
             : _scheduler = new JobScheduler(JobId, job.State, _options, time, _activatedAt);
 
-    /// <summary>Submitted through an embedded silo that is not this cluster: its client is gone, nothing runs the job.</summary>
-    private bool IsOrphaned =>
+    /// <summary>Submitted through an embedded silo that is not this cluster and whose client is gone: nothing runs the job.</summary>
+    private bool IsOrphaned => RunsOnOtherEmbeddedSilo && !EmbeddedClusters.IsAlive(State.Host!);
+
+    /// <summary>Runs on the embedded silo of another client that still runs: that silo's activation drives it, this one only reads.</summary>
+    private bool RunsElsewhere => RunsOnOtherEmbeddedSilo && EmbeddedClusters.IsAlive(State.Host!);
+
+    private bool RunsOnOtherEmbeddedSilo =>
         Scheduler.IsRunning
         && State.Host is { } host
         && host != cluster.Value.ClusterId
@@ -53,7 +58,7 @@ internal sealed partial class MapReduceJobGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _activatedAt = time.GetUtcNow();
-        if (Scheduler.IsRunning && !IsOrphaned)
+        if (Scheduler.IsRunning && !RunsOnOtherEmbeddedSilo)
         {
             LogResumed(logger, JobId, State.Phase);
             StartChecking();
@@ -70,9 +75,14 @@ internal sealed partial class MapReduceJobGrain(
     {
         if (State.Spec is { } existing)
         {
-            if (!existing.SameJobAs(spec))
+            if (existing.DifferenceFrom(spec) is { } difference)
             {
-                throw new InvalidJobException($"Job id '{JobId}' is already used by a different job.");
+                throw new InvalidJobException($"Job id '{JobId}' is already used by a different job: {difference}.");
+            }
+
+            if (RunsElsewhere)
+            {
+                throw new InvalidJobException($"Job '{JobId}' runs on the embedded silo of client process {EmbeddedClusters.ProcessOf(State.Host!)}; follow it there, or stop that client (which cancels it).");
             }
 
             if (IsOrphaned)
@@ -115,13 +125,22 @@ internal sealed partial class MapReduceJobGrain(
             throw;
         }
 
-        LogSubmitted(logger, JobId, spec.App, spec.Inputs.Count, spec.ReduceTasks);
+        LogSubmitted(logger, JobId, spec.App, spec.Inputs.Count, State.Maps.Count, spec.ReduceTasks);
         StartChecking();
         await GrainFactory.GetGrain<IMapReduceJobListGrain>(IMapReduceJobListGrain.Key).AddAsync(JobId);
         return GetStatus();
     }
 
-    public Task<JobStatus> GetStatusAsync() => Task.FromResult(GetStatus());
+    public async Task<JobStatus> GetStatusAsync()
+    {
+        if (RunsOnOtherEmbeddedSilo)
+        {
+            // Another process's activation writes the job's progress: this one reads it afresh.
+            await job.ReadStateAsync();
+        }
+
+        return GetStatus();
+    }
 
     public Task<IReadOnlyList<TaskView>> GetTasksAsync() => Task.FromResult(Scheduler.Tasks());
 
@@ -136,6 +155,11 @@ internal sealed partial class MapReduceJobGrain(
         if (!Scheduler.IsRunning)
         {
             return GetStatus();
+        }
+
+        if (RunsElsewhere)
+        {
+            throw new InvalidJobException($"Job '{JobId}' runs on the embedded silo of client process {EmbeddedClusters.ProcessOf(State.Host!)}; stop that client (Ctrl+C, or kill {EmbeddedClusters.ProcessOf(State.Host!)}) to cancel it.");
         }
 
         var running = Scheduler.RunningAttempts();
@@ -362,7 +386,8 @@ internal sealed partial class MapReduceJobGrain(
         }
 
         var owner = State.Phase == JobPhase.Completed ? OutputDirectoryClaim.OwnerOf(State.Spec.OutputDirectory) : JobId;
-        return Scheduler.Status(coordinator, owner, IsOrphaned);
+        var status = Scheduler.Status(coordinator, owner, IsOrphaned);
+        return RunsElsewhere ? status with { RunsInClientProcess = EmbeddedClusters.ProcessOf(State.Host!) } : status;
     }
 
     private void DeleteQuietly(string directory)

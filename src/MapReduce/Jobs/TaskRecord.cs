@@ -36,4 +36,7 @@ public sealed class TaskRecord
 
     /// <summary>Backup attempts launched for this task.</summary>
     [Id(10)] public int Backups { get; set; }
+
+    /// <summary>The committed attempt's warnings about its input; set only when Done.</summary>
+    [Id(11)] public List<string>? Warnings { get; set; }
 }

@@ -88,7 +88,7 @@ public abstract partial class TaskGrain(MapReduceAppRegistry apps, ILocalSiloDet
         // A report that fails because the job's silo just died succeeds once the job is activated again
         // elsewhere: retry a few times rather than leave the task to the timeout.
         progress.Dispose();
-        var report = new TaskReport(assignment.Kind, assignment.Index, assignment.Attempt, output, error, context.Counters.Snapshot());
+        var report = new TaskReport(assignment.Kind, assignment.Index, assignment.Attempt, output, error, context.Counters.Snapshot(), context.Warnings.Count > 0 ? context.Warnings.ToArray() : null);
         for (var delay = TimeSpan.FromMilliseconds(100); ; delay *= 2)
         {
             try

@@ -50,7 +50,7 @@ public sealed class ClientCli(ITestOutputHelper log, TempDirectory work)
         ChildProcess.Start(
             Path.GetFileNameWithoutExtension(dll ?? Binaries.ClientDll),
             dll ?? Binaries.ClientDll,
-            dll is null ? ["--data-dir", work.Sub("data"), .. arguments] : arguments,
+            dll is null && !arguments.Contains("--data-dir") ? ["--data-dir", work.Sub("data"), .. arguments] : arguments,
             work.Path,
             environment);
 
@@ -74,6 +74,42 @@ public sealed class ClientCli(ITestOutputHelper log, TempDirectory work)
         var stdout = process.Lines.Where(l => !l.IsError).Select(l => l.Text).ToArray();
         var stderr = process.Lines.Where(l => l.IsError).Select(l => l.Text).ToArray();
         return new Result(exitCode, stdout, stderr, elapsed);
+    }
+
+    /// <summary>Writes what a process started with <see cref="Start"/> printed into the test's output.</summary>
+    public void Log(ChildProcess process)
+    {
+        foreach (var line in process.Lines.Take(40))
+        {
+            log.WriteLine($"  {line}");
+        }
+    }
+
+    /// <summary>A command's stdout exactly as written (no line splitting), for output whose last byte matters.</summary>
+    public async Task<(int ExitCode, string Stdout)> RunRawAsync(string[] arguments)
+    {
+        var info = new ProcessStartInfo(Binaries.DotnetHost)
+        {
+            WorkingDirectory = work.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = new UTF8Encoding(false),
+        };
+        foreach (var argument in (string[])[Binaries.ClientDll, "--data-dir", work.Sub("data"), .. arguments])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment.Remove("RaftOrleans__Redis");
+        info.Environment.Remove("RaftOrleans__Cluster");
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(CommandTimeout);
+        await process.WaitForExitAsync(timeout.Token);
+        log.WriteLine($"{string.Join(' ', arguments)} -> exit {process.ExitCode}; stderr: {await stderr}");
+        return (process.ExitCode, await stdout);
     }
 
     public sealed record Result(int ExitCode, string[] StdoutLines, string[] StderrLines, TimeSpan Elapsed)

@@ -64,4 +64,6 @@ internal sealed class ScriptedRouter(TimeProvider time) : IRaftRouterGrain
     public Task<byte[]> QueryAsync(string peerKey, byte[] query) => ExecuteAsync(peerKey, query);
 
     public Task<string> SiloAsync() => Task.FromResult("scripted");
+
+    public Task<string?> StorageProblemAsync() => Task.FromResult<string?>(null);
 }
