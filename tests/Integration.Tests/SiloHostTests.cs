@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using RaftOrleans.Integration.Tests.Infrastructure;
 using RaftOrleans.TestSupport;
 
@@ -46,6 +47,9 @@ public sealed class SiloHostTests(ITestOutputHelper log)
         {
             Assert.Equal(0, await client.WaitForExitAsync(StopTimeout));
         }
+
+        // The silo counts the job's map tasks, not its input files.
+        Assert.Contains(silo.Process.Lines, l => Regex.IsMatch(l.Text, @"Job many-tasks submitted: app wc, 1 input files in \d{3} map tasks"));
 
         var list = await Chromium.RunAsync(work.Path, $"--screenshot={work.Sub("jobs.png")}", "--window-size=1280,600", "--dump-dom", $"http://127.0.0.1:{port}/jobs");
         var newest = list.IndexOf("<a href=\"/jobs/many-tasks\">many-tasks</a>", StringComparison.Ordinal);
