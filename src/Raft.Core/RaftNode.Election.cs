@@ -24,6 +24,7 @@ public sealed partial class RaftNode
 
         Role = RaftRole.Follower;
         LeaderId = leader;
+        LeadTransferee = null;
         _progress.Clear();
         _votes.Clear();
         _replicationPending = false;
@@ -51,7 +52,8 @@ public sealed partial class RaftNode
     }
 
     /// <summary>§5.2: increment currentTerm, vote for self, reset the election timer, send RequestVote to all others.</summary>
-    private void BecomeCandidate()
+    /// <param name="transfer">The leader handed leadership to this peer: the requests say so (see <see cref="RequestVoteRequest.Transfer"/>).</param>
+    private void BecomeCandidate(bool transfer = false)
     {
         CurrentTerm++;
         VotedFor = Id;
@@ -64,7 +66,7 @@ public sealed partial class RaftNode
         foreach (var peer in _others)
         {
             // The request reveals the new term and our self-vote: it leaves only once both are durable.
-            SendAfterPersist(new RequestVoteRequest(Id, peer, CurrentTerm, _log.LastIndex, _log.LastTerm, PreVote: false));
+            SendAfterPersist(new RequestVoteRequest(Id, peer, CurrentTerm, _log.LastIndex, _log.LastTerm, PreVote: false, transfer));
         }
 
         PollVotes();
@@ -75,6 +77,7 @@ public sealed partial class RaftNode
     {
         Role = RaftRole.Leader;
         LeaderId = Id;
+        LeadTransferee = null;
         _votes.Clear();
         ResetElectionTimer();
         _progress.Clear();
@@ -168,6 +171,7 @@ public sealed partial class RaftNode
     {
         _heartbeatElapsed++;
         _electionElapsed++;
+        TickTransfer();
         foreach (var pr in _progress.Values)
         {
             pr.TicksSinceResponse++;

@@ -189,6 +189,7 @@ public sealed partial class RaftNode
 
         MaybeCommit();
         SendAppend(peer, heartbeat: false);
+        MaybeSendTimeoutNow(peer, pr);
     }
 
     /// <summary>

@@ -190,6 +190,12 @@ public sealed partial class RaftNode
             return new ProposeResult(false, 0, CurrentTerm, LeaderId);
         }
 
+        if (LeadTransferee is { } successor)
+        {
+            // §3.10: a leader handing over takes no new commands; they go to its successor.
+            return new ProposeResult(false, 0, CurrentTerm, successor);
+        }
+
         var entry = new LogEntry(_log.LastIndex + 1, CurrentTerm, command);
         AppendAsLeader(entry);
         return new ProposeResult(true, entry.Index, entry.Term, Id);
@@ -239,8 +245,9 @@ public sealed partial class RaftNode
             {
                 case RequestVoteRequest rv:
                     // Thesis §6.2 / §4.2.3: a peer that heard from a live leader within the minimum election timeout
-                    // ignores vote requests, so a partitioned peer cannot disrupt a healthy leader.
-                    if (InLease())
+                    // ignores vote requests, so a partitioned peer cannot disrupt a healthy leader; unless that leader
+                    // handed leadership to the candidate (§3.10).
+                    if (InLease() && !rv.Transfer)
                     {
                         return;
                     }
@@ -355,6 +362,10 @@ public sealed partial class RaftNode
                 _electionElapsed = 0;
                 LeaderId = ae.From;
                 HandleAppendEntries(ae);
+                break;
+            case TimeoutNowRequest when m.From == LeaderId:
+                // The leader hands over (§3.10): campaign now, in the next term, without a pre-vote.
+                BecomeCandidate(transfer: true);
                 break;
             case InstallSnapshotRequest snap:
                 _electionElapsed = 0;
