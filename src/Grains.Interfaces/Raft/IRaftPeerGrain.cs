@@ -65,6 +65,15 @@ public interface IRaftPeerGrain : IGrainWithStringKey
     [Alias("MoveTo"), OneWay]
     Task MoveToAsync(string silo);
 
+    /// <summary>
+    /// As leader, hands leadership to <paramref name="peer"/> (a peer id of the group), or when null to the follower
+    /// with the most of its log on another silo (thesis §3.10): commands are refused meanwhile, and the successor leads the next term
+    /// without waiting for an election timeout. Abandoned after an election timeout.
+    /// </summary>
+    /// <returns>Whether a transfer is under way: false when this peer does not lead or has no such peer.</returns>
+    [Alias("TransferLeadership")]
+    Task<bool> TransferLeadershipAsync(string? peer = null);
+
     /// <summary>Drops this activation and its volatile state, as a crash does; the next call restarts the peer from storage.</summary>
     [Alias("Crash")]
     Task CrashAsync();

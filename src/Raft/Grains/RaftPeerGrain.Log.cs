@@ -15,4 +15,7 @@ internal sealed partial class RaftPeerGrain
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Raft group {Group}: moving peer {Peer} from silo {From} to {To} to spread the group")]
     private static partial void LogRebalancing(ILogger logger, string group, string peer, string from, string to);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Raft peer {PeerKey} hands leadership to {Successor}")]
+    private static partial void LogTransferring(ILogger logger, string peerKey, string successor);
 }

@@ -7,6 +7,7 @@ using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Raft.Core;
 using RaftOrleans.Raft.Diagnostics;
 using RaftOrleans.Raft.Hosting;
+using RaftOrleans.Raft.Leadership;
 using RaftOrleans.Raft.Peer;
 using RaftOrleans.Raft.Placement;
 using RaftOrleans.Raft.Storage;
@@ -39,6 +40,7 @@ internal sealed partial class RaftPeerGrain(
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
     TimeProvider time,
+    LocalPeers local,
     ILogger<RaftPeer> logger) : Grain, IRaftPeerGrain, IRemindable
 {
     private const string KeepAliveReminder = "raft-keepalive";
@@ -67,6 +69,7 @@ internal sealed partial class RaftPeerGrain(
         // A save may still be in flight; once this activation is gone, a newer one may claim the peer, so this
         // one must neither acknowledge nor apply what that save completes.
         _peer?.Stop("cannot be followed: the peer deactivated");
+        local.Remove(Key);
         return Task.CompletedTask;
     }
 
@@ -142,6 +145,17 @@ internal sealed partial class RaftPeerGrain(
         return Task.CompletedTask;
     }
 
+    public Task<bool> TransferLeadershipAsync(string? peer = null)
+    {
+        var underWay = RequirePeer().TransferLeadership(peer, OnThisSilo);
+        if (underWay)
+        {
+            LogTransferring(logger, Key, _peer!.Node.LeadTransferee!);
+        }
+
+        return Task.FromResult(underWay);
+    }
+
     public Task CrashAsync()
     {
         LogCrash(logger, Key);
@@ -175,6 +189,7 @@ internal sealed partial class RaftPeerGrain(
             _rebalanceTimer = this.RegisterGrainTimer(RebalanceAsync, new GrainTimerCreationOptions(_options.RebalancePeriod, _options.RebalancePeriod) { Interleave = true });
         }
 
+        local.Add(Key);
         _ = RegisterKeepAliveAsync();
     }
 
@@ -202,9 +217,24 @@ internal sealed partial class RaftPeerGrain(
             return;
         }
 
+        if (m.Peer == peer.Node.Id)
+        {
+            // The leader's own peer would cost the group an election if it moved now: it hands leadership over first,
+            // and its successor moves it as a follower.
+            if (peer.TransferLeadership(null, OnThisSilo))
+            {
+                LogTransferring(logger, Key, peer.Node.LeadTransferee!);
+            }
+
+            return;
+        }
+
         LogRebalancing(logger, peer.Group.Name, m.Peer, m.From, m.To);
         await GrainFactory.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(peer.Group.Name, m.Peer)).MoveToAsync(m.To);
     }
+
+    /// <summary>Whether a peer of this group is active on this silo (a successor there would stop with it).</summary>
+    private bool OnThisSilo(string peerId) => _peer is { } peer && local.Contains(RaftGroupConfig.PeerKey(peer.Group.Name, peerId));
 
     private IReadOnlyList<string> ActiveSilos() =>
         membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToList();

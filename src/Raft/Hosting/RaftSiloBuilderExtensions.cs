@@ -7,6 +7,7 @@ using Orleans.Runtime.GrainDirectory;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Raft.Addressing;
 using RaftOrleans.Raft.Diagnostics;
+using RaftOrleans.Raft.Leadership;
 using RaftOrleans.Raft.Peer;
 using RaftOrleans.Raft.Placement;
 
@@ -29,6 +30,8 @@ public static class RaftSiloBuilderExtensions
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RaftOptions>, RaftOptionsValidator>());
         builder.Services.TryAddSingleton<RaftStateMachineRegistry>();
+        builder.Services.TryAddSingleton<LocalPeers>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, LeaderHandOver>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         // Orleans takes the external directories' cache from the container when one is registered.
         builder.Services.TryAddSingleton<IGrainDirectoryCache>(services => new ExpiringAddressCache(

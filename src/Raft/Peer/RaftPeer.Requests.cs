@@ -24,6 +24,29 @@ internal sealed partial class RaftPeer
         return result;
     }
 
+    /// <summary>
+    /// As leader, hands leadership to <paramref name="peerId"/>, or when null to the follower with the most of the log,
+    /// preferring those <paramref name="avoid"/> does not name (e.g. peers on a silo about to stop).
+    /// </summary>
+    /// <returns>Whether a transfer is under way.</returns>
+    public bool TransferLeadership(string? peerId, Func<string, bool>? avoid = null)
+    {
+        if (IsStopped || !Node.GetState().IsLeader)
+        {
+            return false;
+        }
+
+        var target = peerId ?? Group.PeerIds
+            .Where(p => p != Node.Id)
+            .OrderBy(p => avoid?.Invoke(p) == true)
+            .ThenByDescending(p => Node.MatchIndex(p) ?? 0)
+            .ThenBy(p => Node.TicksSinceHeardFrom(p) ?? int.MaxValue)
+            .FirstOrDefault();
+        var underWay = target is not null && Node.TransferLeadership(target);
+        Pump();
+        return underWay;
+    }
+
     /// <summary>Appends the command as leader and completes with the state machine's result once it is applied here.</summary>
     /// <exception cref="NotLeaderException">This peer is not the leader (thrown at once).</exception>
     /// <exception cref="RaftStorageUnavailableException">The leader's storage, or a majority's, refuses saves: the command was not appended.</exception>
