@@ -60,6 +60,11 @@ public sealed class KeyValueClient
     public Task<IReadOnlyList<(string Peer, PeerState? State)>> PeersAsync(CancellationToken cancellationToken = default) =>
         _group.PeersAsync(cancellationToken);
 
+    /// <summary>Hands the group's leadership to <paramref name="peer"/> (thesis §3.10) and waits until it leads.</summary>
+    /// <returns>The term it leads.</returns>
+    /// <exception cref="ArgumentException"><paramref name="peer"/> is no peer of the group.</exception>
+    public Task<long> MoveLeaderAsync(string peer, CancellationToken cancellationToken = default) => _group.MoveLeaderAsync(peer, cancellationToken);
+
     public async Task PutAsync(string key, string value, CancellationToken cancellationToken = default) =>
         await ExecuteAsync(new KvCommand(KvOperation.Put, key, value, ClientId, 0), cancellationToken);
 

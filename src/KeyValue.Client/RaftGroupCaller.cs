@@ -82,6 +82,42 @@ public sealed class RaftGroupCaller
         }));
 
     /// <summary>
+    /// Hands the group's leadership to <paramref name="peer"/>: asks whichever peer leads to transfer to it (thesis
+    /// §3.10), again should a transfer lapse, until <paramref name="peer"/> leads.
+    /// </summary>
+    /// <returns>The term <paramref name="peer"/> leads.</returns>
+    public async Task<long> MoveLeaderAsync(string peer, CancellationToken cancellationToken)
+    {
+        if (!Peers.Contains(peer))
+        {
+            throw new ArgumentException($"No peer {peer} in group {Group}.", nameof(peer));
+        }
+
+        while (true)
+        {
+            var states = await PeersAsync(cancellationToken);
+            if (states.FirstOrDefault(s => s.State is { IsLeader: true }) is { State: { } leader } found)
+            {
+                if (found.Peer == peer)
+                {
+                    return leader.Term;
+                }
+
+                try
+                {
+                    await _grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(Group, found.Peer)).TransferLeadershipAsync(peer).WaitAsync(_timer.Longest, _time, cancellationToken);
+                }
+                catch (Exception exception) when (exception is TimeoutException || GrainCalls.IsTransient(exception))
+                {
+                    // Asked again on the next round.
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Sends <paramref name="request"/> until the leader answers: a write as <see cref="IRaftPeerGrain.ExecuteAsync"/>,
     /// a read as <see cref="IRaftPeerGrain.QueryAsync"/>. First to the peer that last answered, following its leader
     /// hints; when that peer does not answer, or no peer asked knows a leader, to every peer at once.

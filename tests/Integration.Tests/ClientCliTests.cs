@@ -211,6 +211,23 @@ public sealed class ClientCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Kv_MoveLeader_HandsTheGroupToThePeerNamed()
+    {
+        // Each command's embedded silo elects anew; move-leader answers once the peer named leads.
+        Assert.Equal(0, (await _cli.RunAsync(["kv", "--quiet", "put", "k", "v"])).ExitCode);
+        foreach (var peer in new[] { "p2", "p0" })
+        {
+            var moved = await _cli.RunAsync(["kv", "move-leader", peer, "--json"]);
+            Assert.Equal(0, moved.ExitCode);
+            Assert.Equal(peer, JsonDocument.Parse(moved.Stdout).RootElement.GetProperty("leader").GetString());
+        }
+
+        var unknown = await _cli.RunAsync(["kv", "move-leader", "p7"]);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Equal("error: 'p7' is no peer of group 'kv' (p0..p2).", Assert.Single(unknown.StderrLines));
+    }
+
+    [Fact]
     public async Task Kv_PeersOfAnotherGroupSize_Exits2WithOneLine()
     {
         Assert.Equal(0, (await _cli.RunAsync(["kv", "put", "k", "v"])).ExitCode);

@@ -142,6 +142,29 @@ internal static partial class KeyValueCommands
             }
         }));
         command.Subcommands.Add(peers);
+
+        var successor = new Argument<string>("peer") { Description = "The peer to lead the group, e.g. p1." };
+        var moveLeader = new Command("move-leader", "Hand the group's leadership to another peer (no election timeout); prints the new leader and its term.") { successor };
+        moveLeader.SetAction((parse, cancellationToken) => RunAsync(
+            parse,
+            cancellationToken,
+            async (client, ct) =>
+            {
+                var target = parse.GetValue(successor)!;
+                var term = await client.MoveLeaderAsync(target, ct);
+                Console.WriteLine(parse.GetValue(GlobalOptions.Json)
+                    ? JsonSerializer.Serialize(new { Leader = target, Term = term }, JsonOptions)
+                    : $"{target} leads group '{parse.GetValue(Group)}' in term {term}");
+                return ExitCodes.Success;
+            },
+            validate: () =>
+            {
+                if (parse.GetValue(successor) is var target && !Enumerable.Range(0, parse.GetValue(Peers)).Select(i => $"p{i}").Contains(target))
+                {
+                    throw new ArgumentException($"'{target}' is no peer of group '{parse.GetValue(Group)}' (p0..p{parse.GetValue(Peers) - 1}).");
+                }
+            }));
+        command.Subcommands.Add(moveLeader);
         return command;
     }
 
