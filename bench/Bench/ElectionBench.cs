@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace RaftOrleans.Bench;
 
 /// <summary>
-/// Table 3: time from leader loss to a new leader (3 and 5 peers), and throughput/latency with one follower crashed
+/// Table 3: time from leader loss to a new leader (3 and 5 peers), from a leadership transfer's request to the
+/// successor leading, and throughput/latency with one follower crashed
 /// next to all healthy, on the same SQLite cluster in the same run; DotNext with one follower stopped for reference.
 /// A crash is <c>CrashAsync</c> (activation and volatile state dropped) plus every Raft message to or from the peer
 /// dropped by an outgoing call filter, so nothing reactivates it until it is revived.
@@ -91,6 +92,38 @@ internal static class ElectionBench
             var leaderIndex = await dotnext.LeaderAsync(TimeSpan.FromSeconds(10));
             await dotnext.StopAsync((leaderIndex + 1) % 3);
             Row("dotnext (WAL)", 3, healthy, await Load.RunAsync(64, Replicate));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"### 3c. Leadership transfer: leader asked to hand over to the follower after it, to that follower leading ({trials} trials per size; same cluster, thesis §3.10)");
+        Console.WriteLine();
+        Console.WriteLine("| peers | trials | median ms | p90 ms | p99 ms | max ms | term steps |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var peers in new[] { 3, 5 })
+        {
+            var group = new RaftGroup(cluster.Grains, $"xfer{peers}-{Guid.NewGuid():N}"[..16], peers);
+            await group.StartAsync();
+            var times = new List<double>();
+            var steps = new List<long>();
+            for (var t = 0; t < trials; t++)
+            {
+                var (leader, term) = await group.FindLeaderAsync(TimeSpan.FromSeconds(10));
+                var target = (leader + 1) % peers;
+                var clock = Stopwatch.StartNew();
+                if (!await group.Peer(leader).TransferLeadershipAsync($"p{target}"))
+                {
+                    continue;
+                }
+
+                var (now, newTerm) = await group.FindLeaderAsync(TimeSpan.FromSeconds(10), aboveTerm: term, pollMs: 1);
+                times.Add(clock.Elapsed.TotalMilliseconds);
+                steps.Add(now == target ? newTerm - term : -1);
+                await Task.Delay(50);
+            }
+
+            times.Sort();
+            var termSteps = string.Join(" ", steps.GroupBy(s => s).OrderBy(g => g.Key).Select(g => g.Key < 0 ? $"{g.Count()}× another leader" : $"{g.Count()}× +{g.Key}"));
+            Console.WriteLine($"| {peers} | {times.Count} | {Load.F(Pct(times, 0.5), "0")} | {Load.F(Pct(times, 0.9), "0")} | {Load.F(Pct(times, 0.99), "0")} | {Load.F(times[^1], "0")} | {termSteps} |");
         }
 
         Console.WriteLine();
