@@ -97,7 +97,7 @@ internal static class ElectionBench
         Console.WriteLine();
         Console.WriteLine($"### 3c. Leadership transfer: leader asked to hand over to the follower after it, to that follower leading ({trials} trials per size; same cluster, thesis §3.10)");
         Console.WriteLine();
-        Console.WriteLine("| peers | trials | median ms | p90 ms | p99 ms | max ms | term steps |");
+        Console.WriteLine("| peers | transfers | median ms | p90 ms | p99 ms | max ms | term steps |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var peers in new[] { 3, 5 })
         {
@@ -105,6 +105,7 @@ internal static class ElectionBench
             await group.StartAsync();
             var times = new List<double>();
             var steps = new List<long>();
+            var lapsed = new List<string>();
             for (var t = 0; t < trials; t++)
             {
                 var (leader, term) = await group.FindLeaderAsync(TimeSpan.FromSeconds(10));
@@ -115,15 +116,30 @@ internal static class ElectionBench
                     continue;
                 }
 
-                var (now, newTerm) = await group.FindLeaderAsync(TimeSpan.FromSeconds(10), aboveTerm: term, pollMs: 1);
-                times.Add(clock.Elapsed.TotalMilliseconds);
-                steps.Add(now == target ? newTerm - term : -1);
+                try
+                {
+                    // A transfer lapses after an election timeout (0.5-1 s here); 3 s is well past it.
+                    var (now, newTerm) = await group.FindLeaderAsync(TimeSpan.FromSeconds(3), aboveTerm: term, pollMs: 1);
+                    times.Add(clock.Elapsed.TotalMilliseconds);
+                    steps.Add(now == target ? newTerm - term : -1);
+                }
+                catch (TimeoutException)
+                {
+                    lapsed.Add(string.Join(" ", await Task.WhenAll(Enumerable.Range(0, peers).Select(async i =>
+                        (await group.Peer(i).GetStateAsync()) is var s ? $"p{i}:t{s.Term}{(s.IsLeader ? "L" : string.Empty)}/c{s.CommitIndex}/l{s.LastIndex}" : string.Empty))));
+                }
+
                 await Task.Delay(50);
             }
 
             times.Sort();
             var termSteps = string.Join(" ", steps.GroupBy(s => s).OrderBy(g => g.Key).Select(g => g.Key < 0 ? $"{g.Count()}× another leader" : $"{g.Count()}× +{g.Key}"));
-            Console.WriteLine($"| {peers} | {times.Count} | {Load.F(Pct(times, 0.5), "0")} | {Load.F(Pct(times, 0.9), "0")} | {Load.F(Pct(times, 0.99), "0")} | {Load.F(times[^1], "0")} | {termSteps} |");
+            if (lapsed.Count > 0)
+            {
+                termSteps += $"; {lapsed.Count} lapsed (first: {lapsed[0]})";
+            }
+
+            Console.WriteLine($"| {peers} | {times.Count} | {Load.F(Pct(times, 0.5), "0")} | {Load.F(Pct(times, 0.9), "0")} | {Load.F(Pct(times, 0.99), "0")} | {(times.Count == 0 ? "-" : Load.F(times[^1], "0"))} | {termSteps} |");
         }
 
         Console.WriteLine();
