@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using RaftOrleans.Grains.Interfaces;
 
 namespace RaftOrleans.Client;
 
@@ -131,21 +132,9 @@ internal sealed record ConnectionTarget(
 
     private static void CheckWritable(string directory)
     {
-        if (File.Exists(directory))
+        if (WritableDirectory.Problem(directory) is { } problem)
         {
-            throw new ArgumentException($"--data-dir '{directory}' is a file; name a directory for the embedded silo's state.");
-        }
-
-        try
-        {
-            Directory.CreateDirectory(directory);
-            var probe = Path.Combine(directory, $".probe-{Guid.NewGuid():N}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new ArgumentException($"--data-dir '{directory}' cannot be written: {exception.Message}", exception);
+            throw new ArgumentException($"--data-dir '{directory}' {problem}; it holds the embedded silo's state.");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
+using RaftOrleans.Grains.Interfaces;
 using RaftOrleans.Grains.Interfaces.MapReduce;
 using RaftOrleans.MapReduce.Apps;
 using RaftOrleans.MapReduce.Execution;
@@ -130,21 +131,9 @@ public static partial class JobSpecValidator
 
     private static void CheckWritable(string directory)
     {
-        if (File.Exists(directory))
+        if (WritableDirectory.Problem(directory) is { } problem)
         {
-            Fail($"Output directory '{directory}' is a file.");
-        }
-
-        try
-        {
-            Directory.CreateDirectory(directory);
-            var probe = Path.Combine(directory, $".mr-probe-{Guid.NewGuid():N}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            Fail($"Output directory '{directory}' cannot be written: {exception.Message}");
+            Fail($"Output directory '{directory}' {problem}.");
         }
     }
 
