@@ -33,21 +33,30 @@ internal sealed class LearnedGateways(IReadOnlyList<IPEndPoint> named) : IGatewa
             try
             {
                 var hosts = await management.GetDetailedHosts(onlyActive: true).WaitAsync(RefreshPeriod, cancellationToken);
-                var live = hosts.Where(h => h.ProxyPort != 0)
-                    .Select(h => new IPEndPoint(h.SiloAddress.Endpoint.Address, h.ProxyPort))
-                    .ToList();
-                if (live.Count == 0)
+                var live = hosts.Where(h => h.ProxyPort != 0).Select(h => new IPEndPoint(h.SiloAddress.Endpoint.Address, h.ProxyPort)).ToList();
+                if (live.Count > 0)
                 {
-                    continue;
+                    _gateways = live.Select(Utils.ToGatewayUri).ToList();
                 }
-
-                _gateways = live.Select(Utils.ToGatewayUri).ToList();
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
                 // No gateway answered this time: keep the list, Orleans tries each of them.
             }
         }
-        while (await timer.WaitForNextTickAsync(cancellationToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
+        while (await NextTickAsync(timer, cancellationToken));
+    }
+
+    /// <summary>The next refresh, or false once the command is done.</summary>
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 }

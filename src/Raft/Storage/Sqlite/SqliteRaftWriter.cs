@@ -228,7 +228,7 @@ internal sealed class SqliteRaftWriter : IDisposable
             }
             else
             {
-                Thread.Sleep(1);
+                Thread.Sleep(1); // dedicated thread
             }
         }
     }
