@@ -148,6 +148,26 @@ public sealed partial class LabConfig
         return (result.Index, result.Term, result.Accepted);
     }
 
+    /// <summary>Server i, if it leads, hands leadership to server <paramref name="to"/> (thesis §3.10), directly, as Start does.</summary>
+    public void TransferLeadership(int i, int to)
+    {
+        var server = Servers[i];
+        if (server.Node is not { } node)
+        {
+            return;
+        }
+
+        if (server.Peer is { } peer)
+        {
+            peer.TransferLeadership(PeerIds[to]);
+            CheckPeer(i, peer);
+        }
+        else if (node.TransferLeadership(PeerIds[to]))
+        {
+            ScheduleDrain(i);
+        }
+    }
+
     /// <summary>Ends the server's incarnation; its storage stays. Returns the incarnation number that follows.</summary>
     private int Kill(int i)
     {

@@ -43,8 +43,19 @@ public static class SoakScenario
         for (var it = 0; it < iterations; it++)
         {
             var i = rng.Next(n);
-            switch (rng.Next(10))
+            switch (rng.Next(11))
             {
+                case 10:
+                    // Whoever leads hands over to server i (a no-op elsewhere, or to itself).
+                    for (var j = 0; j < n; j++)
+                    {
+                        if (cfg.IsAlive(j) && cfg.GetState(j).IsLeader)
+                        {
+                            cfg.TransferLeadership(j, i);
+                        }
+                    }
+
+                    break;
                 case 0:
                 case 1:
                     cfg.Disconnect(i);
