@@ -8,4 +8,7 @@ public enum LogEntryKind
 
     /// <summary>An empty entry appended by a new leader (§8); the application skips it.</summary>
     NoOp = 1,
+
+    /// <summary>A new <see cref="Membership"/> (its <see cref="MembershipCodec"/> bytes), in force once appended; the application skips it.</summary>
+    Configuration = 2,
 }

@@ -38,6 +38,15 @@ internal sealed class Progress
     /// <summary>In Snapshot: ticks since the snapshot was sent.</summary>
     public int SnapshotTicks { get; set; }
 
+    /// <summary>A learner joining as a voter: the index its current catch-up round must reach (the leader's last as it began).</summary>
+    public long RoundEnd { get; set; }
+
+    /// <summary>A learner joining as a voter: ticks since its current catch-up round began.</summary>
+    public int RoundTicks { get; set; }
+
+    /// <summary>A learner joining as a voter finished a catch-up round within an election timeout.</summary>
+    public bool CaughtUp { get; set; }
+
     public void BecomeProbe()
     {
         State = ProgressState.Probe;

@@ -6,10 +6,10 @@ namespace RaftOrleans.Raft.Core;
 /// </summary>
 public sealed record RaftConfig
 {
-    /// <summary>This peer's id. Must appear in <see cref="PeerIds"/>.</summary>
+    /// <summary>This peer's id; not among <see cref="PeerIds"/> when it joins a running group (it learns the configuration from the leader).</summary>
     public required string SelfId { get; init; }
 
-    /// <summary>All voting members of the cluster, this peer included.</summary>
+    /// <summary>The group's initial voters: its configuration until a configuration entry or a snapshot says otherwise.</summary>
     public required IReadOnlyList<string> PeerIds { get; init; }
 
     /// <summary>
@@ -55,9 +55,9 @@ public sealed record RaftConfig
     /// <summary>Throws if the configuration is inconsistent.</summary>
     public void Validate()
     {
-        if (!PeerIds.Contains(SelfId))
+        if (PeerIds.Count == 0)
         {
-            throw new ArgumentException($"{nameof(PeerIds)} must contain {nameof(SelfId)} '{SelfId}'.");
+            throw new ArgumentException($"{nameof(PeerIds)} is empty.");
         }
 
         if (PeerIds.Distinct().Count() != PeerIds.Count)

@@ -43,7 +43,7 @@ public sealed partial class RaftNode
         _votes.Clear();
         ResetElectionTimer();
         _votes[Id] = true;
-        foreach (var peer in _others)
+        foreach (var peer in OtherVoters)
         {
             Send(new RequestVoteRequest(Id, peer, CurrentTerm + 1, _log.LastIndex, _log.LastTerm, PreVote: true));
         }
@@ -63,7 +63,7 @@ public sealed partial class RaftNode
         _votes.Clear();
         ResetElectionTimer();
         _votes[Id] = true;
-        foreach (var peer in _others)
+        foreach (var peer in OtherVoters)
         {
             // The request reveals the new term and our self-vote: it leaves only once both are durable.
             SendAfterPersist(new RequestVoteRequest(Id, peer, CurrentTerm, _log.LastIndex, _log.LastTerm, PreVote: false, transfer));
@@ -83,7 +83,7 @@ public sealed partial class RaftNode
         _progress.Clear();
         foreach (var peer in _others)
         {
-            _progress[peer] = new Progress { Next = _log.LastIndex + 1, Match = 0, RecentActive = true };
+            _progress[peer] = NewProgress();
         }
 
         if (_config.LeaderNoOp)
@@ -111,9 +111,7 @@ public sealed partial class RaftNode
     /// <summary>Counts the (pre-)votes of the current campaign: a majority wins, a majority of refusals loses.</summary>
     private void PollVotes()
     {
-        var granted = _votes.Values.Count(v => v);
-        var rejected = _votes.Count - granted;
-        if (granted >= Quorum)
+        if (Membership.HasQuorum(p => _votes.TryGetValue(p, out var granted) && granted))
         {
             if (Role == RaftRole.PreCandidate)
             {
@@ -124,7 +122,7 @@ public sealed partial class RaftNode
                 BecomeLeader();
             }
         }
-        else if (rejected >= Quorum)
+        else if (Membership.QuorumImpossible(p => _votes.TryGetValue(p, out var granted) && !granted))
         {
             BecomeFollower(CurrentTerm, null);
         }
@@ -160,7 +158,9 @@ public sealed partial class RaftNode
     private void TickElection()
     {
         _electionElapsed++;
-        if (_electionElapsed >= _randomizedElectionTimeout)
+
+        // Only voters campaign: a learner, a peer still joining and a removed one wait to be told.
+        if (_electionElapsed >= _randomizedElectionTimeout && Membership.IsVoter(Id))
         {
             Campaign();
         }
@@ -175,6 +175,7 @@ public sealed partial class RaftNode
         foreach (var pr in _progress.Values)
         {
             pr.TicksSinceResponse++;
+            pr.RoundTicks++;
             if (pr.State == ProgressState.Replicate && pr.Inflight.Count > 0 && pr.TicksSinceResponse >= _config.ElectionTicks)
             {
                 // No answer for a whole election timeout: stop streaming to a follower that may be dead.
@@ -192,13 +193,13 @@ public sealed partial class RaftNode
             _electionElapsed = 0;
             if (_config.CheckQuorum)
             {
-                var active = 1 + _progress.Values.Count(p => p.RecentActive);
+                var active = Membership.HasQuorum(p => p == Id || (_progress.TryGetValue(p, out var pr) && pr.RecentActive));
                 foreach (var pr in _progress.Values)
                 {
                     pr.RecentActive = false;
                 }
 
-                if (active < Quorum)
+                if (!active)
                 {
                     BecomeFollower(CurrentTerm, null);
                     return;
@@ -211,5 +212,8 @@ public sealed partial class RaftNode
             _heartbeatElapsed = 0;
             BroadcastHeartbeat();
         }
+
+        // A hand-over abandoned, or a learner gone quiet and back: the next step of a change may be due again.
+        AdvanceMembership();
     }
 }

@@ -82,7 +82,7 @@ public sealed partial class RaftNode
     private void ConfirmReads()
     {
         while (_pendingReads.Count > 0 && _pendingReads[0] is { Index: >= 0, Round: > 0 } read
-               && 1 + _progress.Values.Count(p => p.ReadRoundAcked >= read.Round) >= Quorum)
+               && Membership.HasQuorum(p => p == Id || (_progress.TryGetValue(p, out var pr) && pr.ReadRoundAcked >= read.Round)))
         {
             _pendingReads.RemoveAt(0);
             _readStates.Add(new ReadState(read.RequestId, read.Index));

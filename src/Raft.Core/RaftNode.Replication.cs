@@ -6,7 +6,7 @@ public sealed partial class RaftNode
     /// <summary>Leader Append-Only (Figure 3): the leader only ever appends to its own log.</summary>
     private void AppendAsLeader(LogEntry entry)
     {
-        _log.Append(entry);
+        AppendToLog(entry);
         _replicationPending = true;
     }
 
@@ -190,6 +190,7 @@ public sealed partial class RaftNode
         MaybeCommit();
         SendAppend(peer, heartbeat: false);
         MaybeSendTimeoutNow(peer, pr);
+        TrackCatchUp(peer, pr);
     }
 
     /// <summary>
@@ -240,14 +241,12 @@ public sealed partial class RaftNode
             return;
         }
 
-        var matches = new List<long>(_progress.Count + 1) { Math.Min(_stableIndex, _log.LastIndex) };
-        matches.AddRange(_progress.Values.Select(p => p.Match));
-        matches.Sort();
-        var n = matches[matches.Count - Quorum];
+        var n = Membership.CommittedIndex(p => p == Id ? Math.Min(_stableIndex, _log.LastIndex) : _progress.TryGetValue(p, out var pr) ? pr.Match : 0);
         if (n > CommitIndex && _log.TryTerm(n) == CurrentTerm)
         {
             CommitIndex = n;
             FixReadIndices();
+            AdvanceMembership();
         }
     }
 
@@ -304,7 +303,7 @@ public sealed partial class RaftNode
                 TruncateLog(entry.Index);
             }
 
-            _log.Append(entry);
+            AppendToLog(entry);
         }
 
         // Step 5: if leaderCommit > commitIndex, commitIndex = min(leaderCommit, index of last new entry).
@@ -343,6 +342,12 @@ public sealed partial class RaftNode
         }
 
         _log.TruncateFrom(index);
+        if (MembershipIndex >= index)
+        {
+            _memberships.TruncatedFrom(index);
+            MembershipChanged();
+        }
+
         if (index < _unstableFrom)
         {
             _pendingTruncateFrom = Math.Min(_pendingTruncateFrom ?? index, index);
@@ -367,6 +372,8 @@ public sealed partial class RaftNode
         }
 
         var keptSuffix = _log.CompactTo(s.LastIncludedIndex, s.LastIncludedTerm);
+        _memberships.Restored(s.LastIncludedIndex, s.Membership ?? new Membership(_config.PeerIds), keptSuffix);
+        MembershipChanged();
         _snapshot = s;
         _pendingSnapshotPersist = s;
         _pendingSnapshotApply = s;

@@ -22,7 +22,7 @@ public sealed partial class RaftNode
     public bool TransferLeadership(string target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (Role != RaftRole.Leader || !_progress.TryGetValue(target, out var pr))
+        if (Role != RaftRole.Leader || !_progress.TryGetValue(target, out var pr) || !Membership.IsVoter(target))
         {
             return false;
         }

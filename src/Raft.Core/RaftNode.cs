@@ -11,7 +11,8 @@ public sealed partial class RaftNode
 {
     private readonly RaftConfig _config;
     private readonly Random _random;
-    private readonly string[] _others;
+    /// <summary>Every other member of the configuration in force (<see cref="MembershipChanged"/>).</summary>
+    private string[] _others = [];
     private readonly RaftLog _log;
 
     /// <summary>Leader only: per-follower replication state. Empty otherwise.</summary>
@@ -82,9 +83,15 @@ public sealed partial class RaftNode
         config.Validate();
         _config = config;
         _random = random;
-        _others = [.. config.PeerIds.Where(p => p != config.SelfId)];
         _snapshot = snapshot;
         _log = new RaftLog(snapshot?.LastIncludedIndex ?? 0, snapshot?.LastIncludedTerm ?? 0, entries);
+        _memberships = new MembershipLog(snapshot?.Membership ?? new Membership(config.PeerIds));
+        foreach (var entry in entries.Where(e => e.Kind == LogEntryKind.Configuration && e.Index > _log.SnapshotIndex))
+        {
+            _memberships.Appended(entry.Index, MembershipCodec.Decode(entry.Command));
+        }
+
+        MembershipChanged();
         CurrentTerm = hardState.CurrentTerm;
         VotedFor = hardState.VotedFor;
         _persistedHardState = hardState;
@@ -128,7 +135,7 @@ public sealed partial class RaftNode
     /// answers say: a command proposed now would wait for their disks, not commit.
     /// </summary>
     public bool MajorityCannotPersist =>
-        Role == RaftRole.Leader && (StorageRefusing ? 0 : 1) + _progress.Values.Count(p => !p.Refusing) < Quorum;
+        Role == RaftRole.Leader && !Membership.HasQuorum(p => p == Id ? !StorageRefusing : _progress.TryGetValue(p, out var pr) && !pr.Refusing);
 
     /// <summary>lastIncludedIndex (Figure 13): the last index covered by the current snapshot (0 when none).</summary>
     public long LastIncludedIndex => _log.SnapshotIndex;
@@ -162,8 +169,6 @@ public sealed partial class RaftNode
 
     /// <summary>The term, whether this peer believes it is the leader, and the leader it knows of.</summary>
     public RaftState GetState() => new(CurrentTerm, Role == RaftRole.Leader, LeaderId);
-
-    private int Quorum => (_config.PeerIds.Count / 2) + 1;
 
     /// <summary>Advances logical time by one tick: election timeout for followers/candidates, heartbeats and check-quorum for leaders.</summary>
     public void Tick()
@@ -221,7 +226,8 @@ public sealed partial class RaftNode
 
         var term = _log.TryTerm(index) ?? throw new InvalidOperationException($"No term for index {index}.");
         _log.CompactTo(index, term);
-        _snapshot = new RaftSnapshot(index, term, data);
+        _snapshot = new RaftSnapshot(index, term, data, _memberships.At(index));
+        _memberships.CompactedTo(index);
         _pendingSnapshotPersist = _snapshot;
         AfterCompaction(index, keptSuffix: true);
     }
@@ -234,7 +240,8 @@ public sealed partial class RaftNode
     public void Step(RaftMessage m)
     {
         ArgumentNullException.ThrowIfNull(m);
-        if (m.To != Id || m.From == Id || !_config.PeerIds.Contains(m.From))
+        // Any sender: a peer joining the group hears from a leader its configuration does not name yet.
+        if (m.To != Id || m.From == Id)
         {
             return;
         }
@@ -363,7 +370,7 @@ public sealed partial class RaftNode
                 LeaderId = ae.From;
                 HandleAppendEntries(ae);
                 break;
-            case TimeoutNowRequest when m.From == LeaderId:
+            case TimeoutNowRequest when m.From == LeaderId && Membership.IsVoter(Id):
                 // The leader hands over (§3.10): campaign now, in the next term, without a pre-vote.
                 BecomeCandidate(transfer: true);
                 break;

@@ -7,7 +7,8 @@ namespace RaftOrleans.Raft.Core;
 public sealed record RaftSnapshot(
     long LastIncludedIndex,
     long LastIncludedTerm,
-    byte[] Data)
+    byte[] Data,
+    Membership? Membership = null)
 {
     [Id(0)]
     public readonly long LastIncludedIndex = LastIncludedIndex;
@@ -17,4 +18,8 @@ public sealed record RaftSnapshot(
 
     [Id(2)]
     public readonly byte[] Data = Data;
+
+    /// <summary>The configuration in force at <see cref="LastIncludedIndex"/>; null for the group's initial one (<see cref="RaftConfig.PeerIds"/>).</summary>
+    [Id(3)]
+    public readonly Membership? Membership = Membership;
 }

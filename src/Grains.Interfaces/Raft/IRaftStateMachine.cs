@@ -12,7 +12,7 @@ public interface IRaftStateMachine
     /// <summary>Applies the committed command at <paramref name="index"/> and returns its result (may be empty).</summary>
     byte[] Apply(long index, byte[] command);
 
-    /// <summary>A new leader's no-op entry at <paramref name="index"/> was committed: nothing to apply, the index is used.</summary>
+    /// <summary>A Raft entry of its own (a new leader's no-op, a configuration) was committed at <paramref name="index"/>: nothing to apply, the index is used.</summary>
     void ApplyNoOp(long index)
     {
     }

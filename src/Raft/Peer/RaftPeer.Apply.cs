@@ -86,7 +86,7 @@ internal sealed partial class RaftPeer
     {
         try
         {
-            if (entry.Kind == LogEntryKind.NoOp)
+            if (entry.Kind != LogEntryKind.Command)
             {
                 _stateMachine.ApplyNoOp(entry.Index);
                 return ([], null);

@@ -357,7 +357,7 @@ public sealed class KvCluster
 
         peer.LastApplied = entry.Index;
         peer.Waiters.Remove(entry.Index, out var waiter);
-        if (entry.Kind == LogEntryKind.NoOp)
+        if (entry.Kind != LogEntryKind.Command)
         {
             waiter?.Reply(KvClientReply.WrongLeader(null));
             return;

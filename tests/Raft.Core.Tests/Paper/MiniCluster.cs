@@ -10,21 +10,26 @@ internal sealed class MiniCluster
 {
     private readonly Queue<RaftMessage> _queue = new();
     private readonly HashSet<string> _isolated = [];
+    private readonly HashSet<(string, string)> _cut = [];
     private readonly Func<RaftMessage, bool>? _drop;
+    private readonly Func<RaftConfig, RaftConfig>? _configure;
+    private readonly int _seed;
 
     public MiniCluster(int n, Func<RaftConfig, RaftConfig>? configure = null, int seed = 1, Func<RaftMessage, bool>? drop = null)
     {
         _drop = drop;
-        Ids = [.. Enumerable.Range(1, n).Select(i => $"n{i}")];
+        _configure = configure;
+        _seed = seed;
+        Founders = [.. Enumerable.Range(1, n).Select(i => $"n{i}")];
+        Ids = [.. Founders];
         foreach (var id in Ids)
         {
-            var config = new RaftConfig { SelfId = id, PeerIds = Ids, ElectionTicks = 10, HeartbeatTicks = 2, LeaderNoOp = false };
-            config = configure?.Invoke(config) ?? config;
-            Nodes[id] = new RaftNode(config, new Random(seed * 97 + Ids.IndexOf(id)));
-            Applied[id] = [];
-            Reads[id] = [];
+            Start(id);
         }
     }
+
+    /// <summary>The group's initial voters.</summary>
+    public IReadOnlyList<string> Founders { get; }
 
     public List<string> Ids { get; }
 
@@ -42,7 +47,47 @@ internal sealed class MiniCluster
 
     public void Isolate(string id) => _isolated.Add(id);
 
-    public void Heal() => _isolated.Clear();
+    public void Heal()
+    {
+        _isolated.Clear();
+        _cut.Clear();
+    }
+
+    /// <summary>Drops the messages between <paramref name="a"/> and <paramref name="b"/>, both ways.</summary>
+    public void Cut(string a, string b)
+    {
+        _cut.Add((a, b));
+        _cut.Add((b, a));
+    }
+
+    /// <summary>Starts a peer that is not one of the founders (it joins: it learns the configuration from the leader).</summary>
+    public RaftNode Join(string id)
+    {
+        Ids.Add(id);
+        return Start(id);
+    }
+
+    /// <summary>Restarts <paramref name="id"/> from what it persisted: its snapshot (if <paramref name="snapshot"/>) and log.</summary>
+    public RaftNode Restart(string id, RaftSnapshot? snapshot = null)
+    {
+        var old = Nodes[id];
+        var from = snapshot?.LastIncludedIndex ?? 0;
+        var entries = Enumerable.Range((int)Math.Max(old.FirstIndex, from + 1), (int)(old.LastIndex - Math.Max(old.FirstIndex, from + 1) + 1))
+            .Select(i => old.EntryAt(i)).ToList();
+        Applied[id].Clear(); // it applies again from its snapshot
+        return Start(id, new HardState(old.CurrentTerm, old.VotedFor), snapshot, entries);
+    }
+
+    private RaftNode Start(string id, HardState? hardState = null, RaftSnapshot? snapshot = null, IReadOnlyList<LogEntry>? entries = null)
+    {
+        var config = new RaftConfig { SelfId = id, PeerIds = Founders, ElectionTicks = 10, HeartbeatTicks = 2, LeaderNoOp = false };
+        config = _configure?.Invoke(config) ?? config;
+        var node = new RaftNode(config, new Random(_seed * 97 + Ids.IndexOf(id)), hardState ?? HardState.Initial, snapshot, entries ?? []);
+        Nodes[id] = node;
+        Applied.TryAdd(id, []);
+        Reads.TryAdd(id, []);
+        return node;
+    }
 
     /// <summary>Runs the Ready loop of one node and queues its messages.</summary>
     public void Process(string id)
@@ -74,7 +119,7 @@ internal sealed class MiniCluster
         var delivered = 0;
         while (_queue.TryDequeue(out var m) && delivered++ < maxMessages)
         {
-            if (_isolated.Contains(m.From) || _isolated.Contains(m.To) || (_drop?.Invoke(m) ?? false))
+            if (_isolated.Contains(m.From) || _isolated.Contains(m.To) || _cut.Contains((m.From, m.To)) || !Nodes.ContainsKey(m.To) || (_drop?.Invoke(m) ?? false))
             {
                 continue;
             }

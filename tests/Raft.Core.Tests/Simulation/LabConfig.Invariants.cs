@@ -53,7 +53,7 @@ public sealed partial class LabConfig
         {
             var e = ready.Entries[k];
             var prevTerm = k > 0 ? ready.Entries[k - 1].Term : node.TermAt(e.Index - 1) ?? -1;
-            var value = e.Kind == LogEntryKind.NoOp ? NoOpValue : Encoding.UTF8.GetString(e.Command);
+            var value = e.Kind != LogEntryKind.Command ? NoOpValue : Encoding.UTF8.GetString(e.Command);
             if (_entryRegistry.TryGetValue((e.Index, e.Term), out var known))
             {
                 if (known.Value != value || (known.PrevTerm != prevTerm && prevTerm != -1 && known.PrevTerm != -1))

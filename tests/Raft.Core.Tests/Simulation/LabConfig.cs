@@ -379,7 +379,7 @@ public sealed partial class LabConfig
 
     private void ApplyEntry(int i, RaftNode node, LogEntry entry)
     {
-        var value = entry.Kind == LogEntryKind.NoOp ? NoOpValue : Encoding.UTF8.GetString(entry.Command);
+        var value = entry.Kind != LogEntryKind.Command ? NoOpValue : Encoding.UTF8.GetString(entry.Command);
         if (ApplyValue(i, entry.Index, value, entry.Term) && SnapshotMode && (entry.Index + 1) % 10 == 0)
         {
             Guard(() => node.Snapshot(entry.Index, Encoding.UTF8.GetBytes(value)));
