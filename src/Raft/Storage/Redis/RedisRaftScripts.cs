@@ -5,7 +5,7 @@ namespace RaftOrleans.Raft.Storage.Redis;
 /// it wrote so far, so each one checks everything first and then issues only writes that cannot fail. Indices travel as decimal strings (a Lua number would print
 /// as 1e+15 past 14 digits). Keys of one
 /// peer share a hash tag (one cluster slot): KEYS[1] the meta hash (incarnation, group, term, vote, snapshot
-/// index and term, first and last stored index), KEYS[2] the snapshot's data, KEYS[3] the log hash (index to entry).
+/// index, term and configuration, first and last stored index), KEYS[2] the snapshot's data, KEYS[3] the log hash (index to entry).
 /// </summary>
 internal static class RedisRaftScripts
 {
@@ -38,8 +38,9 @@ internal static class RedisRaftScripts
 
     /// <summary>
     /// ARGV: [1] incarnation, [2] '1' when a hard state follows, [3] term, [4] vote ('' none, else '=' and the
-    /// peer id), [5] '1' when a snapshot follows, [6] its index, [7] its term, [8] its data, [9] truncate-from
-    /// index or '', [10] the index of the first entry, [11..] the entries. Returns 0 when fenced (nothing written).
+    /// peer id), [5] '1' when a snapshot follows, [6] its index, [7] its term, [8] its data, [9] its configuration
+    /// ('' for the initial one), [10] truncate-from index or '', [11] the index of the first entry, [12..] the entries.
+    /// Returns 0 when fenced (nothing written).
     /// </summary>
     public const string Save =
         """
@@ -61,24 +62,25 @@ internal static class RedisRaftScripts
           local index = tonumber(ARGV[6])
           redis.call('SET', KEYS[2], ARGV[8])
           redis.call('HSET', KEYS[1], 'si', ARGV[6], 'st', ARGV[7])
+          if ARGV[9] == '' then redis.call('HDEL', KEYS[1], 'sm') else redis.call('HSET', KEYS[1], 'sm', ARGV[9]) end
           drop(first, math.min(index, last))
           if first <= index then first = index + 1 end
           if last < index then last = index end
         end
-        if ARGV[9] ~= '' then
-          local from = tonumber(ARGV[9])
+        if ARGV[10] ~= '' then
+          local from = tonumber(ARGV[10])
           if from <= last then
             drop(math.max(from, first), last)
             last = math.max(from, first) - 1
           end
         end
-        local count = #ARGV - 10
+        local count = #ARGV - 11
         if count > 0 then
-          local index = tonumber(ARGV[10])
+          local index = tonumber(ARGV[11])
           local fields = {}
           for k = 1, count do
             fields[#fields + 1] = string.format('%d', index + k - 1)
-            fields[#fields + 1] = ARGV[10 + k]
+            fields[#fields + 1] = ARGV[11 + k]
             if #fields == 2000 then
               redis.call('HSET', KEYS[3], unpack(fields))
               fields = {}

@@ -34,7 +34,7 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
 
     public async Task SaveAsync(string peer, long incarnation, RaftPeerWrite write)
     {
-        var values = new RedisValue[10 + write.Entries.Count];
+        var values = new RedisValue[11 + write.Entries.Count];
         values[0] = incarnation;
         values[1] = write.HardState is null ? "0" : "1";
         values[2] = write.HardState?.CurrentTerm ?? 0;
@@ -43,11 +43,12 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
         values[5] = write.Snapshot?.LastIncludedIndex ?? 0;
         values[6] = write.Snapshot?.LastIncludedTerm ?? 0;
         values[7] = write.Snapshot?.Data ?? [];
-        values[8] = write.TruncateFrom is { } from ? from : RedisValue.EmptyString;
-        values[9] = write.Entries.Count > 0 ? write.Entries[0].Index : 0;
+        values[8] = write.Snapshot?.Membership is { } members ? MembershipCodec.Encode(members) : RedisValue.EmptyString;
+        values[9] = write.TruncateFrom is { } from ? from : RedisValue.EmptyString;
+        values[10] = write.Entries.Count > 0 ? write.Entries[0].Index : 0;
         for (var k = 0; k < write.Entries.Count; k++)
         {
-            values[10 + k] = RaftRecordCodec.EncodeEntry(write.Entries[k]);
+            values[11 + k] = RaftRecordCodec.EncodeEntry(write.Entries[k]);
         }
 
         var saved = (long)await RunAsync(peer, RedisRaftScripts.Save, values);
@@ -143,7 +144,7 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
         var vote = fields.TryGetValue("vote", out var v) ? ((string)v!)[1..] : null;
         var hardState = new HardState(Long(fields, "term"), vote);
         RaftSnapshot? snapshot = fields.ContainsKey("si")
-            ? new RaftSnapshot(Long(fields, "si"), Long(fields, "st"), (byte[])((RedisValue)parts[1])!)
+            ? new RaftSnapshot(Long(fields, "si"), Long(fields, "st"), (byte[])((RedisValue)parts[1])!, fields.TryGetValue("sm", out var sm) ? MembershipCodec.Decode(sm!) : null)
             : null;
 
         var log = ((RedisResult[])parts[2]!).Select(r => (RedisValue)r).ToArray();

@@ -30,7 +30,8 @@ internal static class SqliteRaftSchema
             peer_id INTEGER PRIMARY KEY,
             idx     INTEGER NOT NULL,
             term    INTEGER NOT NULL,
-            data    BLOB    NOT NULL);
+            data    BLOB    NOT NULL,
+            members BLOB);
         CREATE TABLE IF NOT EXISTS raft_entry (
             id      INTEGER PRIMARY KEY,
             term    INTEGER NOT NULL,
@@ -74,9 +75,23 @@ internal static class SqliteRaftSchema
             command.CommandText = Create;
             command.CommandTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds);
             command.ExecuteNonQuery();
+            AddSnapshotMembers(connection);
         }
 
         Created[full] = true;
+    }
+
+    /// <summary>A database of a release before membership changes lacks the snapshot's configuration column: add it (null: the initial one).</summary>
+    private static void AddSnapshotMembers(SqliteConnection connection)
+    {
+        using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('raft_snapshot') WHERE name = 'members'";
+        if ((long)columns.ExecuteScalar()! == 0)
+        {
+            using var alter = connection.CreateCommand();
+            alter.CommandText = "ALTER TABLE raft_snapshot ADD COLUMN members BLOB";
+            alter.ExecuteNonQuery();
+        }
     }
 
     public static string ConnectionString(string path, bool pooled) => new SqliteConnectionStringBuilder

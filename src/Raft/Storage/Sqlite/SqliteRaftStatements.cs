@@ -64,8 +64,9 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
 
         if (write.Snapshot is { } snapshot)
         {
-            Write("INSERT OR REPLACE INTO raft_snapshot (peer_id, idx, term, data) VALUES ($id, $idx, $term, $data)",
-                ("$id", id), ("$idx", snapshot.LastIncludedIndex), ("$term", snapshot.LastIncludedTerm), ("$data", snapshot.Data));
+            Write("INSERT OR REPLACE INTO raft_snapshot (peer_id, idx, term, data, members) VALUES ($id, $idx, $term, $data, $members)",
+                ("$id", id), ("$idx", snapshot.LastIncludedIndex), ("$term", snapshot.LastIncludedTerm), ("$data", snapshot.Data),
+                ("$members", snapshot.Membership is { } members ? MembershipCodec.Encode(members) : DBNull.Value));
             Write("DELETE FROM raft_entry WHERE id BETWEEN $lo AND $hi", ("$lo", SqliteRaftSchema.EntryId(id, 1)), ("$hi", SqliteRaftSchema.EntryId(id, Math.Min(snapshot.LastIncludedIndex, SqliteRaftSchema.MaxIndex))));
         }
 
@@ -124,11 +125,12 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
         }
 
         RaftSnapshot? snapshot = null;
-        using (var reader = Command("SELECT idx, term, data FROM raft_snapshot WHERE peer_id = $id", ("$id", id)).ExecuteReader())
+        using (var reader = Command("SELECT idx, term, data, members FROM raft_snapshot WHERE peer_id = $id", ("$id", id)).ExecuteReader())
         {
             if (reader.Read())
             {
-                snapshot = new RaftSnapshot(reader.GetInt64(0), reader.GetInt64(1), (byte[])reader.GetValue(2));
+                var members = reader.IsDBNull(3) ? null : MembershipCodec.Decode((byte[])reader.GetValue(3));
+                snapshot = new RaftSnapshot(reader.GetInt64(0), reader.GetInt64(1), (byte[])reader.GetValue(2), members);
             }
         }
 

@@ -72,15 +72,15 @@ public sealed class RaftStorageContractTests
         var log = Enumerable.Range(1, 10).Select(i => new LogEntry(i, 1, [(byte)i])).ToArray();
         await storage.SaveAsync(peer, incarnation, new RaftPeerWrite(new HardState(1, "p1"), null, null, log));
 
-        // Snapshot at 4 drops 1..4; the cut at 8 drops 8..10; 8..9 come back in term 2; the vote is cleared.
-        var write = new RaftPeerWrite(new HardState(2, null), new RaftSnapshot(4, 1, [4, 4]), 8, [new LogEntry(8, 2, [80]), new LogEntry(9, 2, [90, 91], LogEntryKind.NoOp)]);
+        // Snapshot at 4 (with its configuration) drops 1..4; the cut at 8 drops 8..10; 8..9 come back in term 2; the vote is cleared.
+        var write = new RaftPeerWrite(new HardState(2, null), new RaftSnapshot(4, 1, [4, 4], new Membership(["p0", "p1", "p3"], learners: ["p4"])), 8, [new LogEntry(8, 2, [80]), new LogEntry(9, 2, [90, 91], LogEntryKind.NoOp)]);
         await storage.SaveAsync(peer, incarnation, write);
         await under.CloseAsync(storage);
 
         var reopened = under.Open();
         var stored = RaftPeerDataValidator.Validate(peer, await reopened.ReadAsync(peer));
         Assert.Equal(
-            $"incarnation 1, group {peer[..^3]}, term 2, vote -, snapshot 4@1 [0404], log 5@1:05 6@1:06 7@1:07 8@2:50 9@2n:5A5B",
+            $"incarnation 1, group {peer[..^3]}, term 2, vote -, snapshot 4@1 [0404] (voters p0,p1,p3 learners p4), log 5@1:05 6@1:06 7@1:07 8@2:50 9@2n:5A5B",
             StoredState.Describe(stored));
         await under.CloseAsync(reopened);
     }

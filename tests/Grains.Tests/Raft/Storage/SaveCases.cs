@@ -40,7 +40,7 @@ public static class SaveCases
         cases.Add(follower.Case("matching snapshot", new InstallSnapshotRequest("p1", "p0", 2, new RaftSnapshot(5, 1, [5, 5]))));
 
         follower = Follower(Log(1, 10, 1));
-        cases.Add(follower.Case("snapshot over a conflicting log", new InstallSnapshotRequest("p2", "p0", 3, new RaftSnapshot(5, 2, [5, 2]))));
+        cases.Add(follower.Case("snapshot over a conflicting log", new InstallSnapshotRequest("p2", "p0", 3, new RaftSnapshot(5, 2, [5, 2], new Membership(["p0", "p2", "p3"], learners: ["p1"])))));
 
         follower = Follower(Log(1, 10, 1), term: 1, commit: 8);
         cases.Add(follower.Compaction("compaction", 8, [8, 8, 8]));

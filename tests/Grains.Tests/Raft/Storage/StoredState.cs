@@ -11,7 +11,7 @@ public static class StoredState
     {
         var text = new StringBuilder();
         text.Append($"incarnation {data.Incarnation}, group {data.Group?.Name ?? "-"}, term {data.HardState.CurrentTerm}, vote {data.HardState.VotedFor ?? "-"}");
-        text.Append(data.Snapshot is { } s ? $", snapshot {s.LastIncludedIndex}@{s.LastIncludedTerm} [{Convert.ToHexString(s.Data)}]" : ", no snapshot");
+        text.Append(data.Snapshot is { } s ? $", snapshot {s.LastIncludedIndex}@{s.LastIncludedTerm} [{Convert.ToHexString(s.Data)}]{(s.Membership is { } m ? $" ({m})" : string.Empty)}" : ", no snapshot");
         text.Append(", log");
         foreach (var entry in data.Entries)
         {
