@@ -87,7 +87,12 @@ public sealed partial class RaftNode
     /// </summary>
     private void SendAppend(string peer, bool heartbeat)
     {
-        var pr = _progress[peer];
+        if (!_progress.TryGetValue(peer, out var pr))
+        {
+            // Its answer committed a configuration without it (the leave of a joint one): nothing more goes to it.
+            return;
+        }
+
         if (pr.State == ProgressState.Snapshot)
         {
             if (heartbeat)

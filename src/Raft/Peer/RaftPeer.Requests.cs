@@ -36,7 +36,7 @@ internal sealed partial class RaftPeer
             return false;
         }
 
-        var target = peerId ?? Group.PeerIds
+        var target = peerId ?? Node.Membership.Voters
             .Where(p => p != Node.Id)
             .OrderBy(p => avoid?.Invoke(p) == true)
             .ThenByDescending(p => Node.MatchIndex(p) ?? 0)
@@ -45,6 +45,19 @@ internal sealed partial class RaftPeer
         var underWay = target is not null && Node.TransferLeadership(target);
         Pump();
         return underWay;
+    }
+
+    /// <summary>As leader, starts a membership change (<see cref="RaftNode.ProposeMembership"/>); the rest happens on its own.</summary>
+    public MembershipChangeResult ChangeMembership(MembershipChange change)
+    {
+        if (IsStopped)
+        {
+            return new MembershipChangeResult(MembershipRefusal.NotLeader, 0, $"{Key} stopped.", null);
+        }
+
+        var result = Node.ProposeMembership(change);
+        Pump();
+        return result;
     }
 
     /// <summary>Appends the command as leader and completes with the state machine's result once it is applied here.</summary>

@@ -170,7 +170,7 @@ public sealed partial class LabConfig
         RaftPeerData data;
         try
         {
-            data = store.ClaimAsync(new RaftGroupConfig(Group, PeerIds, "lab")).GetAwaiter().GetResult();
+            data = store.ClaimAsync(new RaftGroupConfig(Group, Founders, "lab")).GetAwaiter().GetResult();
         }
         catch (RaftStorageCorruptException corrupt)
         {

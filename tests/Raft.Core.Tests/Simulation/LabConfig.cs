@@ -76,6 +76,9 @@ public sealed partial class LabConfig
 
     public IReadOnlyList<string> PeerIds { get; }
 
+    /// <summary>The group's initial voters (<see cref="LabOptions.Founders"/>).</summary>
+    public IReadOnlyList<string> Founders => _options.Founders is { } k ? [.. PeerIds.Take(k)] : PeerIds;
+
     /// <summary>The tester's random source (lab tests draw commands and victims from it).</summary>
     public Random Rand => _rng;
 
@@ -168,6 +171,34 @@ public sealed partial class LabConfig
         }
     }
 
+    /// <summary>Server i, if it leads, starts a membership change, directly, as Start does.</summary>
+    public MembershipChangeResult ChangeMembership(int i, MembershipChange change)
+    {
+        var server = Servers[i];
+        if (server.Node is not { } node)
+        {
+            return default;
+        }
+
+        if (server.Peer is { } peer)
+        {
+            var result = peer.ChangeMembership(change);
+            CheckPeer(i, peer);
+            return result;
+        }
+
+        var proposed = node.ProposeMembership(change);
+        if (proposed.Accepted)
+        {
+            ScheduleDrain(i);
+        }
+
+        return proposed;
+    }
+
+    /// <summary>The configuration server i has in force (null when it is down).</summary>
+    public Membership? MembershipOf(int i) => Servers[i].Node?.Membership;
+
     /// <summary>Ends the server's incarnation; its storage stays. Returns the incarnation number that follows.</summary>
     private int Kill(int i)
     {
@@ -199,7 +230,7 @@ public sealed partial class LabConfig
         {
             server.Persister = server.Persister.Copy();
             var p = server.Persister;
-            var config = _options.ToRaftOptions(SnapshotMode).ToCoreConfig(server.Id, PeerIds);
+            var config = _options.ToRaftOptions(SnapshotMode).ToCoreConfig(server.Id, Founders);
             server.Node = new RaftNode(config, random, p.HardState, p.Snapshot, p.Log);
         }
 
@@ -435,7 +466,7 @@ public sealed partial class LabConfig
         }
         catch (Exception e) when (e is not RaftTestException)
         {
-            throw Fail($"core threw {e.GetType().Name}: {e.Message}", e);
+            throw Fail($"core threw {e.GetType().Name}: {e.Message} {e.StackTrace}", e);
         }
     }
 

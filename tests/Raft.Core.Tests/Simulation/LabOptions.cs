@@ -18,6 +18,9 @@ public sealed record LabOptions
 
     public LabHost Host { get; init; } = LabHost.Core;
 
+    /// <summary>How many of the servers found the group (the rest join by membership changes); null: all of them.</summary>
+    public int? Founders { get; init; }
+
     /// <summary>
     /// <see cref="LabHost.Peer"/> only: the chance that a save crashes its server, half the time before the write
     /// lands and half right after it (before the peer hears back); the server restarts 5–50 ms later.

@@ -13,10 +13,14 @@ public static class SoakScenario
 {
     /// <param name="host">With <see cref="LabHost.Peer"/>, saves also crash their server now and then, until the heal.</param>
     /// <param name="tornWrites">The harness's own check: a broken store (<see cref="LabOptions.TornWrites"/>).</param>
-    public static ScenarioResult Run(int seed, LabHost host = LabHost.Core, bool tornWrites = false)
+    /// <param name="membership">
+    /// Five servers of which three found the group; the schedule also adds voters and learners, removes and replaces
+    /// peers through whoever leads, and the end needs only the final configuration's peers.
+    /// </param>
+    public static ScenarioResult Run(int seed, LabHost host = LabHost.Core, bool tornWrites = false, bool membership = false)
     {
         var rng = new Random(seed);
-        var n = rng.Next(2) == 0 ? 3 : 5;
+        var n = membership || rng.Next(2) != 0 ? 5 : 3;
         var preVote = rng.Next(3) != 0;
         var options = new LabOptions
         {
@@ -28,6 +32,7 @@ public static class SoakScenario
             Host = host,
             CrashPerSave = host != LabHost.Peer ? 0 : (0.002 + (rng.NextDouble() * 0.02)) * (tornWrites ? 5 : 1),
             TornWrites = tornWrites,
+            Founders = membership ? 3 : null,
         };
         var snapshot = rng.Next(3) == 0;
         var cfg = new LabConfig(n, rng.Next(2) == 0, snapshot, seed, null, options);
@@ -40,11 +45,15 @@ public static class SoakScenario
         var clients = Enumerable.Range(0, 2).Select(i => cfg.Sim.Spawn(Scenarios.ChurnClient(cfg, i, stop, values, new Random((cfg.Seed * 13) + i)))).ToList();
 
         var iterations = 8 + rng.Next(12);
+        var changes = 0;
         for (var it = 0; it < iterations; it++)
         {
             var i = rng.Next(n);
-            switch (rng.Next(11))
+            switch (rng.Next(membership ? 16 : 11))
             {
+                case >= 11:
+                    changes += ChangeMembership(cfg, n, rng) ? 1 : 0;
+                    break;
                 case 10:
                     // Whoever leads hands over to server i (a no-op elsewhere, or to itself).
                     for (var j = 0; j < n; j++)
@@ -121,12 +130,13 @@ public static class SoakScenario
         stop[0] = true;
         cfg.WaitAll(clients);
         cfg.Sleep(LabTiming.RaftElectionTimeoutMs);
-        var lastIndex = cfg.One(LabConfig.Cmd(rng.Next()), n, true);
+        // The final configuration has at least two voters; peers removed on the way hear nothing more.
+        var lastIndex = cfg.One(LabConfig.Cmd(rng.Next()), membership ? 2 : n, true);
 
         var finalValues = new HashSet<string>();
         for (long index = 1; index <= lastIndex; index++)
         {
-            if (snapshot)
+            if (snapshot || membership)
             {
                 finalValues.Add(cfg.CommittedValue(index) ?? "");
             }
@@ -144,6 +154,32 @@ public static class SoakScenario
             }
         }
 
-        return cfg.End();
+        return cfg.End() with { MembershipChanges = changes };
+    }
+
+    /// <summary>Whoever leads is asked for one random change; most are taken, some refused (one at a time).</summary>
+    private static bool ChangeMembership(LabConfig cfg, int n, Random rng)
+    {
+        var leader = Enumerable.Range(0, n).FirstOrDefault(j => cfg.IsAlive(j) && cfg.GetState(j).IsLeader, -1);
+        if (leader < 0 || cfg.MembershipOf(leader) is not { } m)
+        {
+            return false;
+        }
+
+        string Pick(IEnumerable<string> from)
+        {
+            var list = from.ToList();
+            return list.Count == 0 ? cfg.PeerIds[rng.Next(n)] : list[rng.Next(list.Count)];
+        }
+
+        var outsiders = cfg.PeerIds.Where(p => !m.IsVoter(p));
+        var change = rng.Next(4) switch
+        {
+            0 => MembershipChange.AddVoter(Pick(outsiders)),
+            1 => MembershipChange.AddLearner(Pick(cfg.PeerIds.Where(p => !m.IsMember(p)))),
+            2 => MembershipChange.Remove(Pick(m.Members)),
+            _ => MembershipChange.Replace(Pick(m.Voters), Pick(outsiders)),
+        };
+        return cfg.ChangeMembership(leader, change).Accepted;
     }
 }

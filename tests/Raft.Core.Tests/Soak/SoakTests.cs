@@ -24,6 +24,17 @@ public sealed class SoakTests(ITestOutputHelper output)
         RunSeeds("soak-peer", seed => SoakScenario.Run(seed, LabHost.Peer), "RAFT_SOAK_SEEDS", defaultSeeds: 2000);
 
     /// <summary>
+    /// Five servers, three founders: random adds, learners, removals and replaces (single-server and joint changes,
+    /// promotions, removed leaders handing over) among the faults, on the lab's host and on the production peer.
+    /// </summary>
+    [Fact]
+    public void MembershipChangesUnderFaultsNeverBreakSafety()
+    {
+        RunSeeds("soak-membership", seed => SoakScenario.Run(seed, membership: true), "RAFT_SOAK_MEMBERSHIP_SEEDS", defaultSeeds: 1000);
+        RunSeeds("soak-membership-peer", seed => SoakScenario.Run(seed, LabHost.Peer, membership: true), "RAFT_SOAK_MEMBERSHIP_SEEDS", defaultSeeds: 1000);
+    }
+
+    /// <summary>
     /// The Figure 8 scenarios (leader crashes / disconnects right after proposing) over many seeds, with the plain
     /// algorithm and async persistence, where a wrong commit rule (§5.4.2) shows up as a safety violation.
     /// </summary>
@@ -41,10 +52,16 @@ public sealed class SoakTests(ITestOutputHelper output)
     {
         var seeds = int.TryParse(Environment.GetEnvironmentVariable(seedsVariable), out var s) ? s : defaultSeeds;
         var first = int.TryParse(Environment.GetEnvironmentVariable("RAFT_SOAK_FIRST_SEED"), out var f) ? f : 1;
+        RunSeeds(output, name, run, seeds, first);
+    }
+
+    internal static void RunSeeds(ITestOutputHelper output, string name, Func<int, ScenarioResult> run, int seeds, int first = 1)
+    {
         var failures = new ConcurrentBag<(int Seed, string Error)>();
         long rpcs = 0;
         long commits = 0;
         long crashes = 0;
+        long changes = 0;
         var watch = Stopwatch.StartNew();
         Parallel.For(first, first + seeds, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
         {
@@ -54,6 +71,7 @@ public sealed class SoakTests(ITestOutputHelper output)
                 Interlocked.Add(ref rpcs, result.Rpcs);
                 Interlocked.Add(ref commits, result.Commits);
                 Interlocked.Add(ref crashes, result.CrashesAtSaves);
+                Interlocked.Add(ref changes, result.MembershipChanges);
             }
             catch (Exception e)
             {
@@ -61,7 +79,7 @@ public sealed class SoakTests(ITestOutputHelper output)
             }
         });
 
-        output.WriteLine($"{name}: {seeds} seeds from {first} in {watch.Elapsed.TotalSeconds:F1} s wall, {rpcs} RPCs, {commits} commits, {crashes} crashes at saves, {failures.Count} failures");
+        output.WriteLine($"{name}: {seeds} seeds from {first} in {watch.Elapsed.TotalSeconds:F1} s wall, {rpcs} RPCs, {commits} commits, {crashes} crashes at saves, {changes} membership changes, {failures.Count} failures");
         foreach (var (seed, error) in failures.OrderBy(x => x.Seed).Take(20))
         {
             output.WriteLine($"FAILED seed {seed}: {error}");
