@@ -33,4 +33,11 @@ public interface IRaftStorage
 
     /// <summary>What the peer persisted, read atomically, without claiming it.</summary>
     Task<RaftPeerData> ReadAsync(string peer);
+
+    /// <summary>
+    /// Removes everything the peer stored, if <paramref name="incarnation"/> still owns it: a peer removed from its
+    /// group. Afterwards it reads as never claimed, and joining a group starts it afresh.
+    /// </summary>
+    /// <exception cref="RaftStorageFencedException">A newer activation claimed the peer; nothing was removed.</exception>
+    Task DeleteAsync(string peer, long incarnation);
 }

@@ -94,6 +94,24 @@ public sealed class MemoryRaftStorage : IRaftStorage
         }
     }
 
+    public Task DeleteAsync(string peer, long incarnation)
+    {
+        if (_peers.TryGetValue(peer, out var slot))
+        {
+            lock (slot)
+            {
+                if (slot.Incarnation != incarnation)
+                {
+                    return Task.FromException(new RaftStorageFencedException(peer, incarnation));
+                }
+
+                _peers.TryRemove(peer, out _);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     private sealed class Slot
     {
         public long Incarnation { get; set; }

@@ -67,6 +67,9 @@ public sealed class SimRaftStorage(LabConfig cfg, int server) : IRaftStorage
 
     public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => _durable.ReadOwnerAsync(peer);
 
+
+    public Task DeleteAsync(string peer, long incarnation) => _durable.DeleteAsync(peer, incarnation);
+
     public Task<RaftPeerData> ReadAsync(string peer) => _durable.ReadAsync(peer);
 
     /// <summary>What the server's store holds now (the memory store's reads complete synchronously).</summary>

@@ -30,6 +30,14 @@ internal static class RedisRaftScripts
         end
         """ + "\n" + ReadAll;
 
+    /// <summary>ARGV[1]: the incarnation that must own the peer. Returns 0 when fenced (nothing removed).</summary>
+    public const string Delete =
+        """
+        if redis.call('HGET', KEYS[1], 'inc') ~= ARGV[1] then return 0 end
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+        return 1
+        """;
+
     /// <summary>Returns nil for a peer with no state.</summary>
     public const string Read =
         """

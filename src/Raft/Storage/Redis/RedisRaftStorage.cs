@@ -59,6 +59,14 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
         }
     }
 
+    public async Task DeleteAsync(string peer, long incarnation)
+    {
+        if ((long)await RunAsync(peer, RedisRaftScripts.Delete, [incarnation]) != 1)
+        {
+            throw new RaftStorageFencedException(peer, incarnation);
+        }
+    }
+
     public async Task<RaftPeerOwner> ReadOwnerAsync(string peer)
     {
         var database = await DatabaseAsync();

@@ -44,6 +44,23 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
         return Read(peer, (long)id!);
     }
 
+    /// <summary>Removes the peer's rows if <paramref name="incarnation"/> owns it; false (and nothing removed) if not.</summary>
+    public bool Delete(string peer, long incarnation)
+    {
+        var owner = Command(
+            "DELETE FROM raft_peer WHERE service_id = $s AND peer = $p AND incarnation = $inc RETURNING id",
+            ("$s", serviceId), ("$p", peer), ("$inc", incarnation));
+        BeforeWrite?.Invoke();
+        if (owner.ExecuteScalar() is not long id)
+        {
+            return false;
+        }
+
+        Write("DELETE FROM raft_snapshot WHERE peer_id = $id", ("$id", id));
+        Write("DELETE FROM raft_entry WHERE id BETWEEN $lo AND $hi", ("$lo", SqliteRaftSchema.EntryId(id, 0)), ("$hi", SqliteRaftSchema.EntryId(id, SqliteRaftSchema.MaxIndex)));
+        return true;
+    }
+
     /// <summary>Applies one write if <paramref name="incarnation"/> owns the peer; false (and nothing written) if not.</summary>
     public bool Save(string peer, long incarnation, RaftPeerWrite write)
     {

@@ -46,6 +46,17 @@ public sealed class SqliteRaftStorage : IRaftStorage, IDisposable
             return true;
         });
 
+    public Task DeleteAsync(string peer, long incarnation) =>
+        Guarded(peer, async () =>
+        {
+            if (!await (await WriterAsync(peer)).Enqueue(statements => statements.Delete(peer, incarnation)))
+            {
+                throw new RaftStorageFencedException(peer, incarnation);
+            }
+
+            return true;
+        });
+
     public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => Guarded(peer, () => ReadAsync(peer, statements => statements.ReadOwner(peer)));
 
     public Task<RaftPeerData> ReadAsync(string peer) => Guarded(peer, () => ReadAsync(peer, statements => statements.Read(peer)));

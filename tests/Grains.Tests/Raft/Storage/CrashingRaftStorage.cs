@@ -26,5 +26,8 @@ public sealed class CrashingRaftStorage(IRaftStorage inner, CrashPlan plan) : IR
 
     public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => inner.ReadOwnerAsync(peer);
 
+
+    public Task DeleteAsync(string peer, long incarnation) => inner.DeleteAsync(peer, incarnation);
+
     public Task<RaftPeerData> ReadAsync(string peer) => inner.ReadAsync(peer);
 }

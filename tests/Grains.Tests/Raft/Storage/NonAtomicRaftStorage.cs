@@ -56,6 +56,9 @@ public sealed class NonAtomicRaftStorage(CrashPlan plan) : IRaftStorage
 
     public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => _claims.ReadOwnerAsync(peer);
 
+
+    public Task DeleteAsync(string peer, long incarnation) => _claims.DeleteAsync(peer, incarnation);
+
     public async Task<RaftPeerData> ReadAsync(string peer)
     {
         var claimed = await _claims.ReadAsync(peer);

@@ -85,6 +85,29 @@ public sealed class RaftStorageContractTests
         await under.CloseAsync(reopened);
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Delete_ByTheOwner_LeavesNothing_AndByAnOlderActivation_IsFenced(string kind)
+    {
+        using var under = StoreUnderTest.Create(kind);
+        var storage = under.Open();
+        var peer = NewPeer();
+        var older = (await storage.ClaimAsync(peer, Group(peer, "recorder"), "silo-a")).Incarnation;
+        var owner = (await storage.ClaimAsync(peer, null, "silo-b")).Incarnation;
+        await storage.SaveAsync(peer, owner, new RaftPeerWrite(new HardState(3, "p1"), new RaftSnapshot(2, 1, [2]), null, [new LogEntry(3, 3, [3])]));
+
+        await Assert.ThrowsAsync<RaftStorageFencedException>(() => storage.DeleteAsync(peer, older));
+        Assert.Equal(owner, (await storage.ReadAsync(peer)).Incarnation);
+
+        await storage.DeleteAsync(peer, owner);
+        Assert.Equal(StoredState.Describe(RaftPeerData.Empty), StoredState.Describe(await storage.ReadAsync(peer)));
+        Assert.Equal(0, (await storage.ReadOwnerAsync(peer)).Incarnation);
+        Assert.Equal(
+            $"incarnation 1, group {peer[..^3]}, term 0, vote -, no snapshot, log",
+            StoredState.Describe(await storage.ClaimAsync(peer, Group(peer, "recorder"), "silo-c")));
+        await under.CloseAsync(storage);
+    }
+
     private static string NewPeer() => $"contract{Guid.NewGuid():N}/p0";
 
     private static RaftGroupConfig Group(string peer, string stateMachine) => new(peer[..^3], ["p0", "p1", "p2"], stateMachine);
