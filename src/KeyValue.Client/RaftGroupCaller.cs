@@ -50,7 +50,7 @@ public sealed class RaftGroupCaller
         ArgumentOutOfRangeException.ThrowIfZero(peers.Count);
         _grains = grains;
         Group = group;
-        Peers = peers;
+        _peers = [.. peers];
         _time = time;
         _timer = new RoundTripTimer(attemptTimeout);
         _relays = new RelayPool(time, random);
@@ -65,7 +65,13 @@ public sealed class RaftGroupCaller
     /// <summary>Why the last attempt that failed failed (a call error, or no leader known), for a caller that gives up.</summary>
     public string? LastMiss { get; private set; }
 
-    public IReadOnlyList<string> Peers { get; }
+    /// <summary>
+    /// The peers this caller asks: those it was given, then any a leader hint named (a peer added to the group since).
+    /// Replaced, never changed, so attempts under way read a consistent list.
+    /// </summary>
+    public IReadOnlyList<string> Peers => _peers;
+
+    private string[] _peers;
 
     /// <summary>Each peer's view of itself, or null for a peer that did not answer within the longest attempt timeout.</summary>
     public async Task<IReadOnlyList<(string Peer, PeerState? State)>> PeersAsync(CancellationToken cancellationToken = default) =>
@@ -163,14 +169,14 @@ public sealed class RaftGroupCaller
     private async Task<byte[]> AskEveryPeerAsync(bool read, byte[] request, CancellationToken cancellationToken)
     {
         var attempts = new Dictionary<Task<Attempt>, int>();
-        var askedAt = new long?[Peers.Count];
+        var askedAt = new Dictionary<int, long>();
         var backoff = TimeSpan.FromMilliseconds(10);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             for (var peer = 0; peer < Peers.Count; peer++)
             {
-                if (!attempts.ContainsValue(peer) && (askedAt[peer] is not { } at || _time.GetElapsedTime(at) >= backoff))
+                if (!attempts.ContainsValue(peer) && (!askedAt.TryGetValue(peer, out var at) || _time.GetElapsedTime(at) >= backoff))
                 {
                     Ask(peer);
                 }
@@ -219,7 +225,20 @@ public sealed class RaftGroupCaller
             throw refused;
         }
 
-        return (attempt.Answer, attempt.Hint);
+        return (attempt.Answer, attempt.Hint is { } hint ? Learn(hint) : null);
+    }
+
+    /// <summary>The index of <paramref name="peer"/>, added to <see cref="Peers"/> when a hint names it first.</summary>
+    private int Learn(string peer)
+    {
+        var index = IndexOf(peer);
+        if (index >= 0)
+        {
+            return index;
+        }
+
+        _peers = [.. _peers, peer];
+        return _peers.Length - 1;
     }
 
     /// <summary>
@@ -249,11 +268,17 @@ public sealed class RaftGroupCaller
         catch (NotLeaderException notLeader)
         {
             LastMiss = notLeader.LeaderHint is null ? $"peer {Peers[target]} knows no leader" : null;
-            return new Attempt(null, notLeader.LeaderHint is { } hint && IndexOf(hint) is >= 0 and var index ? index : null, false, null);
+            return new Attempt(null, notLeader.LeaderHint, false, null);
         }
         catch (LeadershipLostException)
         {
             return new Attempt(null, null, !read, null);
+        }
+        catch (UnknownGroupException)
+        {
+            // A peer removed from the group (or not yet added): it never holds the request.
+            LastMiss = $"peer {Peers[target]} is no member of group {Group}";
+            return new Attempt(null, null, false, null);
         }
         catch (RaftStorageUnavailableException unavailable)
         {
@@ -299,7 +324,7 @@ public sealed class RaftGroupCaller
     /// <summary>How one attempt ended.</summary>
     /// <param name="MayHaveTakenEffect">The request may have been appended although no answer came (a write only).</param>
     /// <param name="Refused">The peer's storage refused it: this attempt changed nothing.</param>
-    private readonly record struct Attempt(byte[]? Answer, int? Hint, bool MayHaveTakenEffect, RaftStorageUnavailableException? Refused);
+    private readonly record struct Attempt(byte[]? Answer, string? Hint, bool MayHaveTakenEffect, RaftStorageUnavailableException? Refused);
 
     private int IndexOf(string peer)
     {

@@ -16,6 +16,36 @@ public interface IRaftPeerGrain : IGrainWithStringKey
     [Alias("Initialize")]
     Task InitializeAsync(RaftGroupConfig config);
 
+    /// <summary>
+    /// Makes this peer, which is not one of <paramref name="config"/>'s founders, a peer of that running group: it
+    /// starts outside the configuration, silent, until the leader adds it (<see cref="ChangeMembershipAsync"/>). Idempotent.
+    /// </summary>
+    /// <exception cref="GroupConfigMismatchException">The peer already belongs to a different group.</exception>
+    [Alias("Join")]
+    Task JoinAsync(RaftGroupConfig config);
+
+    /// <summary>
+    /// As leader, changes the group's membership and answers once the change is done: a voter added (it joins as a
+    /// learner and is promoted once caught up; answered when promoted, or after <paramref name="wait"/> while it is
+    /// still catching up), a learner added, a peer removed (it stops and deletes its storage), a voter replaced (through
+    /// a joint configuration). A peer added is first made to join (<see cref="JoinAsync"/>). Interleaves: the peer
+    /// must go on taking the messages that commit the change.
+    /// </summary>
+    /// <returns>The configuration in force once the change is done (or when <paramref name="wait"/> ran out).</returns>
+    /// <exception cref="NotLeaderException">This peer is not the leader (with a hint).</exception>
+    /// <exception cref="MembershipChangeRefusedException">The change was refused (pending change, invalid): nothing changed.</exception>
+    /// <exception cref="LeadershipLostException">Leadership was lost before the change committed; its fate is unknown.</exception>
+    [Alias("ChangeMembership"), AlwaysInterleave]
+    Task<Membership> ChangeMembershipAsync(MembershipChange change, TimeSpan wait);
+
+    /// <summary>
+    /// Stops this peer and deletes what it stored, if <paramref name="committed"/> (a configuration its group
+    /// committed) does not name it; the leader that removed it calls this. Does nothing for a member.
+    /// </summary>
+    /// <returns>Whether the peer is gone.</returns>
+    [Alias("Retire")]
+    Task<bool> RetireAsync(Membership committed);
+
     /// <summary>Raft messages from other peers (RequestVote, AppendEntries, InstallSnapshot and replies).</summary>
     [Alias("Deliver"), OneWay]
     Task DeliverAsync(RaftMessage[] messages);

@@ -12,28 +12,34 @@ public static class RaftGroups
     /// </summary>
     /// <param name="onMiss">Told of each failed call that is asked again (e.g. to say why, should the caller give up).</param>
     public static Task InitializeAsync(IGrainFactory grains, RaftGroupConfig config, CancellationToken cancellationToken = default, Action<Exception>? onMiss = null) =>
-        Task.WhenAll(config.PeerIds.Select(async peer =>
+        Task.WhenAll(config.PeerIds.Select(peer => CallAsync(grains, config, peer, grain => grain.InitializeAsync(config), cancellationToken, onMiss)));
+
+    /// <summary>Makes <paramref name="peer"/>, not one of the founders, join the running group <paramref name="config"/>; idempotent.</summary>
+    public static Task JoinAsync(IGrainFactory grains, RaftGroupConfig config, string peer, CancellationToken cancellationToken = default) =>
+        CallAsync(grains, config, peer, grain => grain.JoinAsync(config), cancellationToken, null);
+
+    private static async Task CallAsync(IGrainFactory grains, RaftGroupConfig config, string peer, Func<IRaftPeerGrain, Task> call, CancellationToken cancellationToken, Action<Exception>? onMiss)
+    {
+        var grain = grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(config.Name, peer));
+        while (true)
         {
-            var grain = grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(config.Name, peer));
-            while (true)
+            try
             {
-                try
-                {
-                    RequestContext.Set(PlacementKey, config);
-                    await grain.InitializeAsync(config).WaitAsync(cancellationToken);
-                    return;
-                }
-                catch (Exception exception) when (GrainCalls.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
-                {
-                    onMiss?.Invoke(exception);
-                    await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-                }
-                finally
-                {
-                    RequestContext.Remove(PlacementKey);
-                }
+                RequestContext.Set(PlacementKey, config);
+                await call(grain).WaitAsync(cancellationToken);
+                return;
             }
-        }));
+            catch (Exception exception) when (GrainCalls.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                onMiss?.Invoke(exception);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            }
+            finally
+            {
+                RequestContext.Remove(PlacementKey);
+            }
+        }
+    }
 
     /// <summary>The group part of a peer's key <c>group/peer</c> (peer ids hold no '/'), or null.</summary>
     public static string? GroupOfKey(string key)

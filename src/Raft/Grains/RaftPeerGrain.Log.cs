@@ -18,4 +18,13 @@ internal sealed partial class RaftPeerGrain
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Raft peer {PeerKey} hands leadership to {Successor}")]
     private static partial void LogTransferring(ILogger logger, string peerKey, string successor);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Raft peer {PeerKey} changes its group's membership: {Kind} {Peer} {Replacement}")]
+    private static partial void LogMembershipChange(ILogger logger, string peerKey, RaftOrleans.Raft.Core.MembershipChangeKind kind, string peer, string replacement);
+
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Information, Message = "Raft peer {PeerKey} left its group ({Membership}): it stops and deletes its storage")]
+    private static partial void LogRetiring(ILogger logger, string peerKey, string membership);
+
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Warning, Message = "Raft peer {PeerKey} was removed from its group but could not be told to delete its storage")]
+    private static partial void LogRetireFailed(ILogger logger, Exception exception, string peerKey);
 }

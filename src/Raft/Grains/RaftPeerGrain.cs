@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.GrainDirectory;
 using Orleans.Runtime.Placement;
+using RaftOrleans.Grains.Interfaces;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Raft.Core;
 using RaftOrleans.Raft.Diagnostics;
@@ -58,7 +59,7 @@ internal sealed partial class RaftPeerGrain(
     {
         var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString(), time);
         var data = await store.ClaimAsync(join: null);
-        if (data.Group is not null)
+        if (data.Group is not null && !data.Retired)
         {
             Start(store, data);
         }
@@ -73,14 +74,30 @@ internal sealed partial class RaftPeerGrain(
         return Task.CompletedTask;
     }
 
-    public async Task InitializeAsync(RaftGroupConfig config)
+    public Task InitializeAsync(RaftGroupConfig config) => StartAsync(config, joining: false);
+
+    public Task JoinAsync(RaftGroupConfig config) => StartAsync(config, joining: true);
+
+    private async Task StartAsync(RaftGroupConfig config, bool joining)
     {
-        Validate(config);
+        Validate(config, joining);
         if (_peer is null)
         {
             // Nothing is kept in memory before the claim succeeded: a failed claim leaves the activation as it was.
             var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString(), time);
-            Start(store, await store.ClaimAsync(config));
+            var data = await store.ClaimAsync(config);
+            if (data.Retired)
+            {
+                // It voted and acknowledged once: under the same name it would start with none of what it promised.
+                if (joining)
+                {
+                    throw new GroupConfigMismatchException($"Raft peer '{Key}' left group '{config.Name}' before; a removed peer's id is not used again: add another.");
+                }
+
+                return;
+            }
+
+            Start(store, data);
         }
 
         if (!_peer!.Group.SameAs(config))
@@ -129,7 +146,9 @@ internal sealed partial class RaftPeerGrain(
             node.LastIndex,
             node.LastIncludedIndex,
             silo.SiloAddress.ToParsableString(),
-            peer.Incarnation));
+            peer.Incarnation,
+            node.Membership,
+            node.MembershipIndex <= node.CommitIndex));
     }
 
     public Task MoveToAsync(string to)
@@ -143,6 +162,109 @@ internal sealed partial class RaftPeerGrain(
         }
 
         return Task.CompletedTask;
+    }
+
+    public async Task<Membership> ChangeMembershipAsync(MembershipChange change, TimeSpan wait)
+    {
+        var peer = RequirePeer();
+        if (!peer.Node.GetState().IsLeader || peer.IsStopped)
+        {
+            throw new NotLeaderException(Key, peer.Node.LeaderId);
+        }
+
+        var joining = change.Kind switch
+        {
+            MembershipChangeKind.AddVoter or MembershipChangeKind.AddLearner => change.Peer,
+            MembershipChangeKind.Replace => change.Replacement,
+            _ => null,
+        };
+        if (joining is not null && !peer.Node.Membership.IsMember(joining))
+        {
+            if (joining.Length == 0 || joining.Contains('/'))
+            {
+                throw new MembershipChangeRefusedException(MembershipRefusal.Invalid, $"A peer id must be non-empty and hold no '/', not '{joining}'.");
+            }
+
+            // The newcomer must exist (claimed, silent) before the leader sends it anything.
+            using var joined = new CancellationTokenSource(wait);
+            try
+            {
+                await RaftGroups.JoinAsync(GrainFactory, peer.Group, joining, joined.Token);
+            }
+            catch (GroupConfigMismatchException mismatch)
+            {
+                throw new MembershipChangeRefusedException(MembershipRefusal.Invalid, mismatch.Message);
+            }
+        }
+
+        LogMembershipChange(logger, Key, change.Kind, change.Peer, change.Replacement ?? "-");
+        await peer.ChangeMembershipAsync(change);
+
+        // The leader carries the change on by itself (promotion, leaving the joint configuration): wait for its end.
+        var node = peer.Node;
+        bool Committed() => node.MembershipIndex <= node.CommitIndex;
+        Func<bool> done = change.Kind switch
+        {
+            MembershipChangeKind.AddVoter => () => node.Membership.Voters.Contains(change.Peer) && Committed(),
+            MembershipChangeKind.Replace => () => !node.Membership.IsMember(change.Peer) && Committed(),
+            _ => Committed,
+        };
+        await peer.WhenAsync(done, wait);
+        var membership = node.Membership;
+        if (change.Kind is MembershipChangeKind.Remove or MembershipChangeKind.Replace && Committed() && !membership.IsMember(change.Peer))
+        {
+            await RetireDepartedAsync(peer, change.Peer, membership, wait);
+        }
+
+        return membership;
+    }
+
+    public async Task<bool> RetireAsync(Membership committed)
+    {
+        if (_peer is not { } peer)
+        {
+            return true;
+        }
+
+        if (committed.IsMember(peer.Node.Id))
+        {
+            return false;
+        }
+
+        LogRetiring(logger, Key, committed.ToString());
+        StopHosting("cannot be followed: the peer left its group");
+        await storage.RetireAsync(Key, peer.Incarnation);
+        if (ServiceProvider.GetService<IReminderService>() is not null && await this.GetReminder(KeepAliveReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _peer = null;
+        return true;
+    }
+
+    /// <summary>A peer the change removed stops and deletes its storage; this one, once it handed leadership over.</summary>
+    private async Task RetireDepartedAsync(RaftPeer peer, string departed, Membership committed, TimeSpan wait)
+    {
+        if (departed != peer.Node.Id)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(peer.Group.Name, departed)).RetireAsync(committed).WaitAsync(wait);
+            }
+            catch (Exception exception) when (exception is TimeoutException || GrainCalls.IsTransient(exception))
+            {
+                // It is out of the configuration already: a peer left running is silent and harmless, only not deleted.
+                LogRetireFailed(logger, exception, RaftGroupConfig.PeerKey(peer.Group.Name, departed));
+            }
+
+            return;
+        }
+
+        if (await peer.WhenAsync(() => !peer.Node.GetState().IsLeader, wait))
+        {
+            await RetireAsync(committed);
+        }
     }
 
     public Task<bool> TransferLeadershipAsync(string? peer = null)
@@ -259,15 +381,18 @@ internal sealed partial class RaftPeerGrain(
         }
     }
 
-    private void Validate(RaftGroupConfig config)
+    /// <param name="joining">The peer joins the running group: it is not one of the founders.</param>
+    private void Validate(RaftGroupConfig config, bool joining)
     {
         var peer = Key.StartsWith(config.Name + "/", StringComparison.Ordinal) ? Key[(config.Name.Length + 1)..] : null;
-        if (peer is null || !config.PeerIds.Contains(peer) || config.PeerIds.Distinct().Count() != config.PeerIds.Count)
+        if (peer is null || config.PeerIds.Contains(peer) == joining || config.PeerIds.Distinct().Count() != config.PeerIds.Count)
         {
-            throw new GroupConfigMismatchException($"Raft peer '{Key}' is not one of the distinct peers of {Describe(config)}.");
+            throw new GroupConfigMismatchException(joining
+                ? $"Raft peer '{Key}' cannot join {Describe(config)}: it is no peer of it, or one of its founders."
+                : $"Raft peer '{Key}' is not one of the distinct peers of {Describe(config)}.");
         }
 
-        if (config.PeerIds.Any(p => p.Length == 0 || p.Contains('/')))
+        if (peer.Length == 0 || config.PeerIds.Any(p => p.Length == 0 || p.Contains('/')))
         {
             throw new GroupConfigMismatchException($"Peer ids of {Describe(config)} must be non-empty and hold no '/'.");
         }

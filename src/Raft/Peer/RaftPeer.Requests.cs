@@ -60,6 +60,54 @@ internal sealed partial class RaftPeer
         return result;
     }
 
+    /// <summary>As leader, starts a membership change and completes once its configuration entry is applied here.</summary>
+    /// <exception cref="NotLeaderException">This peer is not the leader (thrown at once).</exception>
+    /// <exception cref="MembershipChangeRefusedException">The change was refused; nothing was appended.</exception>
+    public Task ChangeMembershipAsync(MembershipChange change)
+    {
+        var result = IsStopped ? new MembershipChangeResult(MembershipRefusal.NotLeader, 0, null, null) : Node.ProposeMembership(change);
+        if (result.Refusal == MembershipRefusal.NotLeader)
+        {
+            throw new NotLeaderException(Key, result.LeaderHint);
+        }
+
+        if (!result.Accepted)
+        {
+            throw new MembershipChangeRefusedException(result.Refusal, result.Message ?? result.Refusal.ToString());
+        }
+
+        // Waited for before the loop runs: with a store that completes at once, the entry may be applied within Pump.
+        var waiter = AwaitApplied(result.Index, Node.CurrentTerm);
+        Pump();
+        return waiter.Task;
+    }
+
+    /// <summary>Completes with true once <paramref name="done"/> holds after something was applied or changed here, with false after <paramref name="wait"/>.</summary>
+    public async Task<bool> WhenAsync(Func<bool> done, TimeSpan wait)
+    {
+        if (done())
+        {
+            return true;
+        }
+
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _conditions.Add((done, reached));
+        using var timeout = new CancellationTokenSource(wait, _time);
+        await using (timeout.Token.Register(() => reached.TrySetCanceled()))
+        {
+            try
+            {
+                await reached.Task;
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                _conditions.RemoveAll(c => c.Completion == reached);
+                return false;
+            }
+        }
+    }
+
     /// <summary>Appends the command as leader and completes with the state machine's result once it is applied here.</summary>
     /// <exception cref="NotLeaderException">This peer is not the leader (thrown at once).</exception>
     /// <exception cref="RaftStorageUnavailableException">The leader's storage, or a majority's, refuses saves: the command was not appended.</exception>
@@ -81,19 +129,26 @@ internal sealed partial class RaftPeer
             throw new NotLeaderException(Key, IsStopped ? null : result.LeaderHint);
         }
 
-        // A leader reuses an index only after its own earlier entry there was cut away (it lost leadership and
-        // took a newer leader's log): that command can no longer commit.
-        if (_waiters.Remove(result.Index, out var replaced))
-        {
-            replaced.Completion.TrySetException(new LeadershipLostException(
-                $"Raft peer '{Key}': the entry at index {result.Index} of term {replaced.Term} was replaced by one of term {result.Term}."));
-        }
-
         RaftMetrics.Proposals.Add(1, _groupTag);
-        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiters[result.Index] = (result.Term, waiter, _time.GetTimestamp());
+        var waiter = AwaitApplied(result.Index, result.Term);
         Pump();
         return waiter.Task;
+    }
+
+    /// <summary>A completion for the entry just appended at <paramref name="index"/>: the entry's result once applied here.</summary>
+    private TaskCompletionSource<byte[]> AwaitApplied(long index, long term)
+    {
+        // A leader reuses an index only after its own earlier entry there was cut away (it lost leadership and
+        // took a newer leader's log): that command can no longer commit.
+        if (_waiters.Remove(index, out var replaced))
+        {
+            replaced.Completion.TrySetException(new LeadershipLostException(
+                $"Raft peer '{Key}': the entry at index {index} of term {replaced.Term} was replaced by one of term {term}."));
+        }
+
+        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters[index] = (term, waiter, _time.GetTimestamp());
+        return waiter;
     }
 
     /// <summary>

@@ -32,6 +32,9 @@ internal sealed partial class RaftPeer
     /// <summary>Reads asked for and not yet answered, by request id.</summary>
     private readonly Dictionary<long, (byte[] Query, TaskCompletionSource<byte[]> Completion)> _reads = [];
 
+    /// <summary>Callers of <see cref="WhenAsync"/> waiting for a condition on the peer's state.</summary>
+    private readonly List<(Func<bool> Done, TaskCompletionSource Completion)> _conditions = [];
+
     /// <summary>Reads confirmed by the core, waiting until the state machine has applied up to their index.</summary>
     private readonly PriorityQueue<long, long> _readsToServe = new();
 
@@ -201,11 +204,18 @@ internal sealed partial class RaftPeer
             IsStopped = true;
             FailWaitersUpTo(long.MaxValue, why);
             FailReads(why);
+            foreach (var (_, completion) in _conditions)
+            {
+                completion.TrySetException(new LeadershipLostException($"Raft peer '{Key}' {why}."));
+            }
+
+            _conditions.Clear();
         }
     }
 
     private void Pump()
     {
+        CheckConditions();
         var now = (Node.CurrentTerm, Node.Role, Node.LeaderId);
         if (now != _seen)
         {
@@ -251,6 +261,7 @@ internal sealed partial class RaftPeer
 
                 Send(ready.MessagesAfterPersist);
                 Node.Advance(ready);
+                CheckConditions();
                 MaybeSnapshot();
                 CompactToSerialized();
             }
@@ -342,6 +353,18 @@ internal sealed partial class RaftPeer
         foreach (var message in messages)
         {
             RaftMetrics.MessagesSent.Add(1, _groupTag, new(RaftMetrics.MessageTag, message.GetType().Name));
+        }
+    }
+
+    private void CheckConditions()
+    {
+        for (var i = _conditions.Count - 1; i >= 0; i--)
+        {
+            if (_conditions[i].Done())
+            {
+                _conditions[i].Completion.TrySetResult();
+                _conditions.RemoveAt(i);
+            }
         }
     }
 

@@ -25,7 +25,8 @@ internal sealed class PeerRebalancer(IRaftStorage storage, RaftOptions options, 
     public async Task<(string Peer, string From, string To)?> NextMoveAsync(RaftNode node, RaftGroupConfig group, string selfSilo, Func<IReadOnlyList<string>> activeSilos)
     {
         var self = node.Id;
-        var owners = await Task.WhenAll(group.PeerIds.Select(async id =>
+        var members = node.Membership.Members.ToList();
+        var owners = await Task.WhenAll(members.Select(async id =>
             (Peer: id, Location: id == self ? selfSilo : (await storage.ReadOwnerAsync(RaftGroupConfig.PeerKey(group.Name, id))).Location)));
         var locations = owners.ToDictionary(o => o.Peer, o => o.Location, StringComparer.Ordinal);
         var now = time.GetUtcNow();
@@ -37,15 +38,13 @@ internal sealed class PeerRebalancer(IRaftStorage storage, RaftOptions options, 
         var window = (long)options.MaxEntriesPerAppend * options.MaxInflightAppends;
         bool Responsive(string id) =>
             id == self || (node.TicksSinceHeardFrom(id) <= 2 * options.HeartbeatTicks && node.MatchIndex(id) >= node.CommitIndex - window);
-        var responsive = group.PeerIds.Count(Responsive);
-        if (responsive < group.PeerIds.Count)
+        if (!members.All(Responsive))
         {
             return null;
         }
 
         // A peer may restart elsewhere only if the others, all answering, still make a majority.
-        var quorum = (group.PeerIds.Count / 2) + 1;
-        if (GroupSpread.Rebalance(locations, activeSilos(), self, _ => responsive - 1 >= quorum) is not { } move)
+        if (GroupSpread.Rebalance(locations, activeSilos(), self, peer => node.Membership.HasQuorum(v => v != peer)) is not { } move)
         {
             _move = null;
             return null;

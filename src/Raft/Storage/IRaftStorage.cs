@@ -35,9 +35,10 @@ public interface IRaftStorage
     Task<RaftPeerData> ReadAsync(string peer);
 
     /// <summary>
-    /// Removes everything the peer stored, if <paramref name="incarnation"/> still owns it: a peer removed from its
-    /// group. Afterwards it reads as never claimed, and joining a group starts it afresh.
+    /// Drops the peer's log, snapshot, term and vote and marks it retired, if <paramref name="incarnation"/> still owns
+    /// it: a peer removed from its group. Its record stays (group, incarnation, <see cref="RaftPeerData.Retired"/>), so
+    /// that a peer that once made promises is never started afresh under the same name.
     /// </summary>
-    /// <exception cref="RaftStorageFencedException">A newer activation claimed the peer; nothing was removed.</exception>
-    Task DeleteAsync(string peer, long incarnation);
+    /// <exception cref="RaftStorageFencedException">A newer activation claimed the peer; nothing was changed.</exception>
+    Task RetireAsync(string peer, long incarnation);
 }

@@ -94,19 +94,24 @@ public sealed class MemoryRaftStorage : IRaftStorage
         }
     }
 
-    public Task DeleteAsync(string peer, long incarnation)
+    public Task RetireAsync(string peer, long incarnation)
     {
-        if (_peers.TryGetValue(peer, out var slot))
+        if (!_peers.TryGetValue(peer, out var slot))
         {
-            lock (slot)
-            {
-                if (slot.Incarnation != incarnation)
-                {
-                    return Task.FromException(new RaftStorageFencedException(peer, incarnation));
-                }
+            return Task.FromException(new RaftStorageFencedException(peer, incarnation));
+        }
 
-                _peers.TryRemove(peer, out _);
+        lock (slot)
+        {
+            if (slot.Incarnation != incarnation)
+            {
+                return Task.FromException(new RaftStorageFencedException(peer, incarnation));
             }
+
+            slot.Retired = true;
+            slot.HardState = HardState.Initial;
+            slot.Snapshot = null;
+            slot.Entries = [];
         }
 
         return Task.CompletedTask;
@@ -127,6 +132,8 @@ public sealed class MemoryRaftStorage : IRaftStorage
         /// <summary>Immutable, so a read hands it out without copying and later saves cannot change it.</summary>
         public ImmutableList<LogEntry> Entries { get; set; } = [];
 
-        public RaftPeerData ToData() => new(Incarnation, Group, HardState, Snapshot, Entries);
+        public bool Retired { get; set; }
+
+        public RaftPeerData ToData() => new(Incarnation, Group, HardState, Snapshot, Entries, Retired);
     }
 }

@@ -59,9 +59,9 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
         }
     }
 
-    public async Task DeleteAsync(string peer, long incarnation)
+    public async Task RetireAsync(string peer, long incarnation)
     {
-        if ((long)await RunAsync(peer, RedisRaftScripts.Delete, [incarnation]) != 1)
+        if ((long)await RunAsync(peer, RedisRaftScripts.Retire, [incarnation]) != 1)
         {
             throw new RaftStorageFencedException(peer, incarnation);
         }
@@ -168,7 +168,7 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
         }
 
         entries.Sort((a, b) => a.Index.CompareTo(b.Index));
-        return new RaftPeerData(Long(fields, "inc"), group, hardState, snapshot, entries);
+        return new RaftPeerData(Long(fields, "inc"), group, hardState, snapshot, entries, fields.ContainsKey("ret"));
     }
 
     private static long Long(Dictionary<string, RedisValue> fields, string name) =>

@@ -25,6 +25,7 @@ internal static class SqliteRaftSchema
             grp         BLOB,
             term        INTEGER NOT NULL,
             voted_for   TEXT,
+            retired     INTEGER NOT NULL DEFAULT 0,
             UNIQUE (service_id, peer));
         CREATE TABLE IF NOT EXISTS raft_snapshot (
             peer_id INTEGER PRIMARY KEY,
@@ -75,21 +76,25 @@ internal static class SqliteRaftSchema
             command.CommandText = Create;
             command.CommandTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds);
             command.ExecuteNonQuery();
-            AddSnapshotMembers(connection);
+            AddColumn(connection, "raft_snapshot", "members", "BLOB");
+            AddColumn(connection, "raft_peer", "retired", "INTEGER NOT NULL DEFAULT 0");
         }
 
         Created[full] = true;
     }
 
-    /// <summary>A database of a release before membership changes lacks the snapshot's configuration column: add it (null: the initial one).</summary>
-    private static void AddSnapshotMembers(SqliteConnection connection)
+    /// <summary>
+    /// A database of a release before membership changes lacks the snapshot's configuration (null: the initial one) and
+    /// the retired mark (0): add the column. Table and column names are this class's constants.
+    /// </summary>
+    private static void AddColumn(SqliteConnection connection, string table, string column, string type)
     {
         using var columns = connection.CreateCommand();
-        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('raft_snapshot') WHERE name = 'members'";
+        columns.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
         if ((long)columns.ExecuteScalar()! == 0)
         {
             using var alter = connection.CreateCommand();
-            alter.CommandText = "ALTER TABLE raft_snapshot ADD COLUMN members BLOB";
+            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {type}";
             alter.ExecuteNonQuery();
         }
     }

@@ -44,11 +44,11 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
         return Read(peer, (long)id!);
     }
 
-    /// <summary>Removes the peer's rows if <paramref name="incarnation"/> owns it; false (and nothing removed) if not.</summary>
-    public bool Delete(string peer, long incarnation)
+    /// <summary>Drops the peer's log, snapshot, term and vote and marks it retired if <paramref name="incarnation"/> owns it; false (and nothing changed) if not.</summary>
+    public bool Retire(string peer, long incarnation)
     {
         var owner = Command(
-            "DELETE FROM raft_peer WHERE service_id = $s AND peer = $p AND incarnation = $inc RETURNING id",
+            "UPDATE raft_peer SET retired = 1, term = 0, voted_for = NULL WHERE service_id = $s AND peer = $p AND incarnation = $inc RETURNING id",
             ("$s", serviceId), ("$p", peer), ("$inc", incarnation));
         BeforeWrite?.Invoke();
         if (owner.ExecuteScalar() is not long id)
@@ -133,12 +133,14 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
         long incarnation;
         RaftGroupConfig? group;
         HardState hardState;
-        using (var reader = Command("SELECT incarnation, grp, term, voted_for FROM raft_peer WHERE id = $id", ("$id", id)).ExecuteReader())
+        bool retired;
+        using (var reader = Command("SELECT incarnation, grp, term, voted_for, retired FROM raft_peer WHERE id = $id", ("$id", id)).ExecuteReader())
         {
             reader.Read();
             incarnation = reader.GetInt64(0);
             group = reader.IsDBNull(1) ? null : RaftRecordCodec.DecodeGroup((byte[])reader.GetValue(1));
             hardState = new HardState(reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+            retired = reader.GetInt64(4) != 0;
         }
 
         RaftSnapshot? snapshot = null;
@@ -168,7 +170,7 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
             }
         }
 
-        return new RaftPeerData(incarnation, group, hardState, snapshot, entries);
+        return new RaftPeerData(incarnation, group, hardState, snapshot, entries, retired);
     }
 
     private void Write(string sql, params (string Name, object Value)[] parameters)

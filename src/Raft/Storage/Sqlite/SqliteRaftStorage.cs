@@ -46,10 +46,10 @@ public sealed class SqliteRaftStorage : IRaftStorage, IDisposable
             return true;
         });
 
-    public Task DeleteAsync(string peer, long incarnation) =>
+    public Task RetireAsync(string peer, long incarnation) =>
         Guarded(peer, async () =>
         {
-            if (!await (await WriterAsync(peer)).Enqueue(statements => statements.Delete(peer, incarnation)))
+            if (!await (await WriterAsync(peer)).Enqueue(statements => statements.Retire(peer, incarnation)))
             {
                 throw new RaftStorageFencedException(peer, incarnation);
             }

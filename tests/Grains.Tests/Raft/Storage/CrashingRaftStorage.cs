@@ -27,7 +27,7 @@ public sealed class CrashingRaftStorage(IRaftStorage inner, CrashPlan plan) : IR
     public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => inner.ReadOwnerAsync(peer);
 
 
-    public Task DeleteAsync(string peer, long incarnation) => inner.DeleteAsync(peer, incarnation);
+    public Task RetireAsync(string peer, long incarnation) => inner.RetireAsync(peer, incarnation);
 
     public Task<RaftPeerData> ReadAsync(string peer) => inner.ReadAsync(peer);
 }

@@ -57,7 +57,7 @@ public sealed class NonAtomicRaftStorage(CrashPlan plan) : IRaftStorage
     public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => _claims.ReadOwnerAsync(peer);
 
 
-    public Task DeleteAsync(string peer, long incarnation) => _claims.DeleteAsync(peer, incarnation);
+    public Task RetireAsync(string peer, long incarnation) => _claims.RetireAsync(peer, incarnation);
 
     public async Task<RaftPeerData> ReadAsync(string peer)
     {

@@ -87,25 +87,30 @@ public sealed class RaftStorageContractTests
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task Delete_ByTheOwner_LeavesNothing_AndByAnOlderActivation_IsFenced(string kind)
+    public async Task Retire_ByTheOwner_DropsTheStateButKeepsTheRecord_AndByAnOlderActivation_IsFenced(string kind)
     {
         using var under = StoreUnderTest.Create(kind);
         var storage = under.Open();
         var peer = NewPeer();
         var older = (await storage.ClaimAsync(peer, Group(peer, "recorder"), "silo-a")).Incarnation;
         var owner = (await storage.ClaimAsync(peer, null, "silo-b")).Incarnation;
-        await storage.SaveAsync(peer, owner, new RaftPeerWrite(new HardState(3, "p1"), new RaftSnapshot(2, 1, [2]), null, [new LogEntry(3, 3, [3])]));
+        await storage.SaveAsync(peer, owner, new RaftPeerWrite(new HardState(3, "p1"), new RaftSnapshot(2, 1, [2], new Membership(["p0", "p1"])), null, [new LogEntry(3, 3, [3])]));
 
-        await Assert.ThrowsAsync<RaftStorageFencedException>(() => storage.DeleteAsync(peer, older));
-        Assert.Equal(owner, (await storage.ReadAsync(peer)).Incarnation);
+        await Assert.ThrowsAsync<RaftStorageFencedException>(() => storage.RetireAsync(peer, older));
+        Assert.False((await storage.ReadAsync(peer)).Retired);
 
-        await storage.DeleteAsync(peer, owner);
-        Assert.Equal(StoredState.Describe(RaftPeerData.Empty), StoredState.Describe(await storage.ReadAsync(peer)));
-        Assert.Equal(0, (await storage.ReadOwnerAsync(peer)).Incarnation);
-        Assert.Equal(
-            $"incarnation 1, group {peer[..^3]}, term 0, vote -, no snapshot, log",
-            StoredState.Describe(await storage.ClaimAsync(peer, Group(peer, "recorder"), "silo-c")));
+        await storage.RetireAsync(peer, owner);
         await under.CloseAsync(storage);
+        var reopened = under.Open();
+        var retired = await reopened.ReadAsync(peer);
+        Assert.True(retired.Retired);
+        Assert.Equal($"incarnation 2, group {peer[..^3]}, term 0, vote -, no snapshot, log", StoredState.Describe(retired));
+
+        // A claim, even one that joins, finds it retired: it is never started afresh under its old name.
+        var claimed = await reopened.ClaimAsync(peer, Group(peer, "recorder"), "silo-c");
+        Assert.True(claimed.Retired);
+        Assert.Equal(3, claimed.Incarnation);
+        await under.CloseAsync(reopened);
     }
 
     private static string NewPeer() => $"contract{Guid.NewGuid():N}/p0";
