@@ -1,4 +1,5 @@
 using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Raft.Core;
 
 namespace RaftOrleans.KeyValue.Client;
 
@@ -60,9 +61,19 @@ public sealed class KeyValueClient
     public Task<IReadOnlyList<(string Peer, PeerState? State)>> PeersAsync(CancellationToken cancellationToken = default) =>
         _group.PeersAsync(cancellationToken);
 
+    /// <summary>The group's configuration as its leader sees it, the leader, and every member's view of itself (null: no answer).</summary>
+    public Task<(Membership Membership, string Leader, IReadOnlyList<(string Peer, PeerState? State)> States)> MembersAsync(CancellationToken cancellationToken = default) =>
+        _group.MembersAsync(cancellationToken);
+
+    /// <summary>Changes the group's membership through its leader; the configuration once done (<see cref="RaftGroupCaller.ChangeMembershipAsync"/>).</summary>
+    /// <exception cref="MembershipChangeRefusedException">Refused; nothing changed.</exception>
+    /// <exception cref="LeadershipLostException">The leader changed before the change committed: its fate is unknown.</exception>
+    public Task<Membership> ChangeMembershipAsync(MembershipChange change, TimeSpan wait, CancellationToken cancellationToken = default) =>
+        _group.ChangeMembershipAsync(change, wait, cancellationToken);
+
     /// <summary>Hands the group's leadership to <paramref name="peer"/> (thesis §3.10) and waits until it leads.</summary>
     /// <returns>The term it leads.</returns>
-    /// <exception cref="ArgumentException"><paramref name="peer"/> is no peer of the group.</exception>
+    /// <exception cref="ArgumentException"><paramref name="peer"/> is no voter of the group.</exception>
     public Task<long> MoveLeaderAsync(string peer, CancellationToken cancellationToken = default) => _group.MoveLeaderAsync(peer, cancellationToken);
 
     public async Task PutAsync(string key, string value, CancellationToken cancellationToken = default) =>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using RaftOrleans.Grains.Interfaces;
 using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Raft.Core;
 
 namespace RaftOrleans.KeyValue.Client;
 
@@ -73,52 +74,136 @@ public sealed class RaftGroupCaller
 
     private string[] _peers;
 
-    /// <summary>Each peer's view of itself, or null for a peer that did not answer within the longest attempt timeout.</summary>
-    public async Task<IReadOnlyList<(string Peer, PeerState? State)>> PeersAsync(CancellationToken cancellationToken = default) =>
-        await Task.WhenAll(Peers.Select(async peer =>
+    /// <summary>
+    /// Each peer's view of itself, or null for a peer that did not answer within the longest attempt timeout (or left
+    /// the group). Members named in an answer that this caller did not know of are learned and asked too.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Peer, PeerState? State)>> PeersAsync(CancellationToken cancellationToken = default)
+    {
+        var states = await StatesAsync(Peers, cancellationToken);
+        var all = states.ToList();
+
+        // Each round asks the members the last answers named first (a peer that left names those that followed it).
+        while (states.SelectMany(s => s.State?.Membership?.Members ?? []).Distinct().Where(p => IndexOf(p) < 0).ToList() is { Count: > 0 } newcomers)
+        {
+            foreach (var peer in newcomers)
+            {
+                Learn(peer);
+            }
+
+            states = await StatesAsync(newcomers, cancellationToken);
+            all.AddRange(states);
+        }
+
+        return all;
+    }
+
+    private async Task<(string Peer, PeerState? State)[]> StatesAsync(IEnumerable<string> peers, CancellationToken cancellationToken) =>
+        await Task.WhenAll(peers.Select(async peer =>
         {
             try
             {
                 return (peer, (PeerState?)await _grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(Group, peer)).GetStateAsync().WaitAsync(_timer.Longest, _time, cancellationToken));
             }
-            catch (Exception exception) when (GrainCalls.IsTransient(exception))
+            catch (Exception exception) when (GrainCalls.IsTransient(exception) || exception is UnknownGroupException)
             {
+                // No answer, or a peer that left the group (or was never in it).
                 return (peer, null);
             }
         }));
+
+    /// <summary>
+    /// The group's configuration as its leader sees it, and every member's view of itself (null for one that did not
+    /// answer). Waits for a leader.
+    /// </summary>
+    public async Task<(Membership Membership, string Leader, IReadOnlyList<(string Peer, PeerState? State)> States)> MembersAsync(CancellationToken cancellationToken)
+    {
+        var (leader, state) = await LeaderAsync(cancellationToken);
+        var membership = state.Membership ?? throw new InvalidOperationException($"Peer {leader} of group {Group} reports no configuration.");
+        var states = await PeersAsync(cancellationToken);
+        return (membership, leader, [.. states.Where(s => membership.IsMember(s.Peer))]);
+    }
+
+    /// <summary>
+    /// Asks the leader for a membership change (<see cref="IRaftPeerGrain.ChangeMembershipAsync"/>) and returns the
+    /// configuration once the change is done, or once <paramref name="wait"/> ran out while a new voter catches up.
+    /// Asked again only while no leader took it (not the leader, no answer before it was sent).
+    /// </summary>
+    /// <exception cref="MembershipChangeRefusedException">The leader refused it; nothing changed.</exception>
+    /// <exception cref="LeadershipLostException">Leadership changed before the change committed: it may or may not have taken effect.</exception>
+    public async Task<Membership> ChangeMembershipAsync(MembershipChange change, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var (leader, _) = await LeaderAsync(cancellationToken);
+            try
+            {
+                var membership = await _grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(Group, leader)).ChangeMembershipAsync(change, wait).WaitAsync(cancellationToken);
+                foreach (var member in membership.Members)
+                {
+                    Learn(member);
+                }
+
+                return membership;
+            }
+            catch (NotLeaderException)
+            {
+                // Deposed between the two calls: the change was not appended; ask the next leader.
+            }
+        }
+    }
+
+    /// <summary>The peer that answers as leader, and its state: found among the known peers, following their hints.</summary>
+    private async Task<(string Peer, PeerState State)> LeaderAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var states = await PeersAsync(cancellationToken);
+            if (states.FirstOrDefault(s => s.State is { IsLeader: true }) is { State: { } leader } found)
+            {
+                return (found.Peer, leader);
+            }
+
+            foreach (var hint in states.Select(s => s.State?.LeaderHint).OfType<string>())
+            {
+                Learn(hint);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+        }
+    }
 
     /// <summary>
     /// Hands the group's leadership to <paramref name="peer"/>: asks whichever peer leads to transfer to it (thesis
     /// §3.10), again should a transfer lapse, until <paramref name="peer"/> leads.
     /// </summary>
     /// <returns>The term <paramref name="peer"/> leads.</returns>
+    /// <exception cref="ArgumentException"><paramref name="peer"/> is no voter of the group.</exception>
     public async Task<long> MoveLeaderAsync(string peer, CancellationToken cancellationToken)
     {
-        if (!Peers.Contains(peer))
-        {
-            throw new ArgumentException($"No peer {peer} in group {Group}.", nameof(peer));
-        }
-
         while (true)
         {
-            var states = await PeersAsync(cancellationToken);
-            if (states.FirstOrDefault(s => s.State is { IsLeader: true }) is { State: { } leader } found)
+            var (leaderPeer, leader) = await LeaderAsync(cancellationToken);
+            if (leader.Membership is { } membership && !membership.IsVoter(peer))
             {
-                if (found.Peer == peer)
-                {
-                    return leader.Term;
-                }
-
-                try
-                {
-                    await _grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(Group, found.Peer)).TransferLeadershipAsync(peer).WaitAsync(_timer.Longest, _time, cancellationToken);
-                }
-                catch (Exception exception) when (exception is TimeoutException || GrainCalls.IsTransient(exception))
-                {
-                    // Asked again on the next round.
-                }
+                throw new ArgumentException($"'{peer}' is no voter of group '{Group}' ({membership}).", nameof(peer));
             }
 
+            if (leaderPeer == peer)
+            {
+                return leader.Term;
+            }
+
+            try
+            {
+                await _grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(Group, leaderPeer)).TransferLeadershipAsync(peer).WaitAsync(_timer.Longest, _time, cancellationToken);
+            }
+            catch (Exception exception) when (exception is TimeoutException || GrainCalls.IsTransient(exception))
+            {
+                // Asked again on the next round.
+            }
+
+            Learn(peer);
             await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
         }
     }

@@ -84,7 +84,7 @@ public sealed partial class RaftNode
     /// <summary>Why no configuration may be appended now, or null (rule 2).</summary>
     private MembershipChangeResult? ChangeBlocked(bool cancelsPromotion)
     {
-        if (_log.TryTerm(CommitIndex) != CurrentTerm)
+        if (!CommittedInTerm)
         {
             return new MembershipChangeResult(MembershipRefusal.LeaderNotReady, 0, $"{Id} has not committed an entry of term {CurrentTerm} yet; ask again.", Id);
         }
@@ -177,7 +177,7 @@ public sealed partial class RaftNode
     /// </summary>
     private void AdvanceMembership()
     {
-        if (Role != RaftRole.Leader || LeadTransferee is not null || UncommittedConfiguration || _log.TryTerm(CommitIndex) != CurrentTerm)
+        if (Role != RaftRole.Leader || LeadTransferee is not null || UncommittedConfiguration || !CommittedInTerm)
         {
             return;
         }

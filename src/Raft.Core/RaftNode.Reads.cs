@@ -39,7 +39,7 @@ public sealed partial class RaftNode
     /// <summary>Gives waiting reads the commit index, once it holds an entry of this leader's term (§6.4 step 1).</summary>
     private void FixReadIndices()
     {
-        if (Role != RaftRole.Leader || _log.TryTerm(CommitIndex) != CurrentTerm)
+        if (Role != RaftRole.Leader || !CommittedInTerm)
         {
             return;
         }

@@ -137,6 +137,12 @@ public sealed partial class RaftNode
     public bool MajorityCannotPersist =>
         Role == RaftRole.Leader && !Membership.HasQuorum(p => p == Id ? !StorageRefusing : _progress.TryGetValue(p, out var pr) && !pr.Refusing);
 
+    /// <summary>
+    /// The commit index holds an entry of the current term: as leader, everything committed before this term began is
+    /// known committed (§6.4), and a configuration may be appended (Ongaro's 2015 fix).
+    /// </summary>
+    public bool CommittedInTerm => _log.TryTerm(CommitIndex) == CurrentTerm;
+
     /// <summary>lastIncludedIndex (Figure 13): the last index covered by the current snapshot (0 when none).</summary>
     public long LastIncludedIndex => _log.SnapshotIndex;
 

@@ -10,7 +10,7 @@ using RaftOrleans.KeyValue.Client;
 
 namespace RaftOrleans.Client.Commands;
 
-/// <summary><c>kv put|append|get|del|cas|scan|peers</c> against the replicated key/value service of a Raft group.</summary>
+/// <summary><c>kv put|append|get|del|cas|scan|peers|move-leader</c> against the replicated key/value service of a Raft group; <c>kv members</c> and <c>kv leader</c> in <c>.Members</c>.</summary>
 internal static partial class KeyValueCommands
 {
 
@@ -118,13 +118,24 @@ internal static partial class KeyValueCommands
         peers.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, async (client, ct) =>
         {
             var states = await client.PeersAsync(ct);
+
+            // Peers that left the group (named by --peers, or learned before) are not shown once a member answers.
+            var views = states.Where(s => s.State is { Left: false }).Select(s => s.State!.Membership).OfType<RaftOrleans.Raft.Core.Membership>().ToList();
+            if (views.Count > 0)
+            {
+                states = [.. states.Where(s => views.Any(v => v.IsMember(s.Peer)))];
+            }
+
+            static string Role(string peer, PeerState state) =>
+                state.IsLeader ? "leader" : state.Membership?.IsLearner(peer) == true ? "learner" : "follower";
+
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(states.Select(s => new
                 {
                     s.Peer,
                     s.State?.Silo,
-                    Role = s.State is null ? null : s.State.IsLeader ? "leader" : "follower",
+                    Role = s.State is null ? null : Role(s.Peer, s.State),
                     s.State?.Term,
                     s.State?.CommitIndex,
                     s.State?.LastApplied,
@@ -138,33 +149,14 @@ internal static partial class KeyValueCommands
             {
                 Console.WriteLine(state is null
                     ? $"{peer,-6} (no answer)"
-                    : $"{peer,-6} {state.Silo,-28} {(state.IsLeader ? "leader" : "follower"),-8} {state.Term,6} {state.CommitIndex,10} {state.LastApplied,10} {state.LastIndex,10}");
+                    : $"{peer,-6} {state.Silo,-28} {Role(peer, state),-8} {state.Term,6} {state.CommitIndex,10} {state.LastApplied,10} {state.LastIndex,10}");
             }
         }));
         command.Subcommands.Add(peers);
 
-        var successor = new Argument<string>("peer") { Description = "The peer to lead the group, e.g. p1." };
-        var moveLeader = new Command("move-leader", "Hand the group's leadership to another peer (no election timeout); prints the new leader and its term.") { successor };
-        moveLeader.SetAction((parse, cancellationToken) => RunAsync(
-            parse,
-            cancellationToken,
-            async (client, ct) =>
-            {
-                var target = parse.GetValue(successor)!;
-                var term = await client.MoveLeaderAsync(target, ct);
-                Console.WriteLine(parse.GetValue(GlobalOptions.Json)
-                    ? JsonSerializer.Serialize(new { Leader = target, Term = term }, JsonOptions)
-                    : $"{target} leads group '{parse.GetValue(Group)}' in term {term}");
-                return ExitCodes.Success;
-            },
-            validate: () =>
-            {
-                if (parse.GetValue(successor) is var target && !Enumerable.Range(0, parse.GetValue(Peers)).Select(i => $"p{i}").Contains(target))
-                {
-                    throw new ArgumentException($"'{target}' is no peer of group '{parse.GetValue(Group)}' (p0..p{parse.GetValue(Peers) - 1}).");
-                }
-            }));
-        command.Subcommands.Add(moveLeader);
+        command.Subcommands.Add(MoveLeader("move-leader"));
+        command.Subcommands.Add(Members());
+        command.Subcommands.Add(new Command("leader", "The group's leadership.") { MoveLeader("transfer") });
         return command;
     }
 

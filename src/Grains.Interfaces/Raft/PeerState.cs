@@ -7,6 +7,7 @@ namespace RaftOrleans.Grains.Interfaces.Raft;
 /// <param name="Incarnation">Which activation of the peer answered: each one claims the next number in storage.</param>
 /// <param name="Membership">The configuration in force at this peer (the latest in its log).</param>
 /// <param name="MembershipCommitted">Whether this peer knows that configuration committed.</param>
+/// <param name="Left">The peer left its group: it runs nothing, and <paramref name="Membership"/> is the configuration that removed it.</param>
 [GenerateSerializer, Immutable, Alias("raft.PeerState")]
 public sealed record PeerState(
     [property: Id(0)] long Term,
@@ -19,4 +20,5 @@ public sealed record PeerState(
     [property: Id(7)] string Silo,
     [property: Id(8)] long Incarnation,
     [property: Id(9)] Membership? Membership = null,
-    [property: Id(10)] bool MembershipCommitted = false);
+    [property: Id(10)] bool MembershipCommitted = false,
+    [property: Id(11)] bool Left = false);

@@ -48,6 +48,9 @@ internal sealed partial class RaftPeerGrain(
 
     private readonly RaftOptions _options = options.Value;
     private RaftPeer? _peer;
+
+    /// <summary>Set when the peer left its group: the configuration that removed it, where callers are sent instead.</summary>
+    private Membership? _successors;
     private IGrainTimer? _ticker;
     private IGrainTimer? _ownershipCheck;
     private IGrainTimer? _rebalanceTimer;
@@ -59,6 +62,7 @@ internal sealed partial class RaftPeerGrain(
     {
         var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString(), time);
         var data = await store.ClaimAsync(join: null);
+        _successors = data.Successors;
         if (data.Group is not null && !data.Retired)
         {
             Start(store, data);
@@ -86,6 +90,7 @@ internal sealed partial class RaftPeerGrain(
             // Nothing is kept in memory before the claim succeeded: a failed claim leaves the activation as it was.
             var store = new RaftPeerStore(storage, Key, silo.SiloAddress.ToParsableString(), time);
             var data = await store.ClaimAsync(config);
+            _successors = data.Successors;
             if (data.Retired)
             {
                 // It voted and acknowledged once: under the same name it would start with none of what it promised.
@@ -134,6 +139,12 @@ internal sealed partial class RaftPeerGrain(
 
     public Task<PeerState> GetStateAsync()
     {
+        if (_peer is null && _successors is { } successors)
+        {
+            // A peer that left answers with where its group went: no term, no log, the configuration that removed it.
+            return Task.FromResult(new PeerState(0, false, successors.Voters[0], 0, 0, 0, 0, silo.SiloAddress.ToParsableString(), 0, successors, true, Left: true));
+        }
+
         var peer = RequirePeer();
         var node = peer.Node;
         var state = node.GetState();
@@ -197,6 +208,8 @@ internal sealed partial class RaftPeerGrain(
             }
         }
 
+        // A leader just elected takes a change once its first entry committed, a round trip later: wait for it here.
+        await peer.WhenAsync(() => peer.Node.CommittedInTerm || !peer.Node.GetState().IsLeader, wait);
         LogMembershipChange(logger, Key, change.Kind, change.Peer, change.Replacement ?? "-");
         await peer.ChangeMembershipAsync(change);
 
@@ -233,7 +246,8 @@ internal sealed partial class RaftPeerGrain(
 
         LogRetiring(logger, Key, committed.ToString());
         StopHosting("cannot be followed: the peer left its group");
-        await storage.RetireAsync(Key, peer.Incarnation);
+        await storage.RetireAsync(Key, peer.Incarnation, committed);
+        _successors = committed;
         if (ServiceProvider.GetService<IReminderService>() is not null && await this.GetReminder(KeepAliveReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
@@ -361,7 +375,9 @@ internal sealed partial class RaftPeerGrain(
     private IReadOnlyList<string> ActiveSilos() =>
         membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToList();
 
-    private RaftPeer RequirePeer() => _peer ?? throw new UnknownGroupException(Key);
+    /// <summary>The running peer; a peer that left its group sends the caller to one of its successors.</summary>
+    private RaftPeer RequirePeer() =>
+        _peer ?? throw (_successors is { } successors ? new NotLeaderException(Key, successors.Voters[0]) : new UnknownGroupException(Key));
 
     private async Task RegisterKeepAliveAsync()
     {
@@ -385,11 +401,10 @@ internal sealed partial class RaftPeerGrain(
     private void Validate(RaftGroupConfig config, bool joining)
     {
         var peer = Key.StartsWith(config.Name + "/", StringComparison.Ordinal) ? Key[(config.Name.Length + 1)..] : null;
-        if (peer is null || config.PeerIds.Contains(peer) == joining || config.PeerIds.Distinct().Count() != config.PeerIds.Count)
+        // A founder may join too: one removed finds its retired record, one never started starts outside the configuration.
+        if (peer is null || (!joining && !config.PeerIds.Contains(peer)) || config.PeerIds.Distinct().Count() != config.PeerIds.Count)
         {
-            throw new GroupConfigMismatchException(joining
-                ? $"Raft peer '{Key}' cannot join {Describe(config)}: it is no peer of it, or one of its founders."
-                : $"Raft peer '{Key}' is not one of the distinct peers of {Describe(config)}.");
+            throw new GroupConfigMismatchException($"Raft peer '{Key}' is not one of the distinct peers of {Describe(config)}.");
         }
 
         if (peer.Length == 0 || config.PeerIds.Any(p => p.Length == 0 || p.Contains('/')))

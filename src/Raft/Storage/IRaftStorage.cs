@@ -1,4 +1,5 @@
 using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Raft.Core;
 
 namespace RaftOrleans.Raft.Storage;
 
@@ -36,9 +37,10 @@ public interface IRaftStorage
 
     /// <summary>
     /// Drops the peer's log, snapshot, term and vote and marks it retired, if <paramref name="incarnation"/> still owns
-    /// it: a peer removed from its group. Its record stays (group, incarnation, <see cref="RaftPeerData.Retired"/>), so
-    /// that a peer that once made promises is never started afresh under the same name.
+    /// it: a peer removed from its group. Its record stays (group, incarnation, and <paramref name="successors"/>, the
+    /// committed configuration without it, in <see cref="RaftPeerData.Successors"/>), so that a peer that once made
+    /// promises is never started afresh under the same name, and a client that knows only it finds the group.
     /// </summary>
     /// <exception cref="RaftStorageFencedException">A newer activation claimed the peer; nothing was changed.</exception>
-    Task RetireAsync(string peer, long incarnation);
+    Task RetireAsync(string peer, long incarnation, Membership successors);
 }

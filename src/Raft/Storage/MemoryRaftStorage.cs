@@ -94,7 +94,7 @@ public sealed class MemoryRaftStorage : IRaftStorage
         }
     }
 
-    public Task RetireAsync(string peer, long incarnation)
+    public Task RetireAsync(string peer, long incarnation, Membership successors)
     {
         if (!_peers.TryGetValue(peer, out var slot))
         {
@@ -108,7 +108,7 @@ public sealed class MemoryRaftStorage : IRaftStorage
                 return Task.FromException(new RaftStorageFencedException(peer, incarnation));
             }
 
-            slot.Retired = true;
+            slot.Successors = successors;
             slot.HardState = HardState.Initial;
             slot.Snapshot = null;
             slot.Entries = [];
@@ -132,8 +132,8 @@ public sealed class MemoryRaftStorage : IRaftStorage
         /// <summary>Immutable, so a read hands it out without copying and later saves cannot change it.</summary>
         public ImmutableList<LogEntry> Entries { get; set; } = [];
 
-        public bool Retired { get; set; }
+        public Membership? Successors { get; set; }
 
-        public RaftPeerData ToData() => new(Incarnation, Group, HardState, Snapshot, Entries, Retired);
+        public RaftPeerData ToData() => new(Incarnation, Group, HardState, Snapshot, Entries, Successors);
     }
 }

@@ -1,3 +1,4 @@
+using RaftOrleans.Raft.Core;
 using System.Collections.Concurrent;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Raft.Storage;
@@ -41,7 +42,7 @@ public sealed class FaultyRaftStorage(SqliteRaftStorage inner) : IRaftStorage, I
     public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => inner.ReadOwnerAsync(peer);
 
 
-    public Task RetireAsync(string peer, long incarnation) => inner.RetireAsync(peer, incarnation);
+    public Task RetireAsync(string peer, long incarnation, Membership successors) => inner.RetireAsync(peer, incarnation, successors);
 
     public Task<RaftPeerData> ReadAsync(string peer) => inner.ReadAsync(peer);
 

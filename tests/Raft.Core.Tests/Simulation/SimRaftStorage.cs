@@ -68,7 +68,7 @@ public sealed class SimRaftStorage(LabConfig cfg, int server) : IRaftStorage
     public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => _durable.ReadOwnerAsync(peer);
 
 
-    public Task RetireAsync(string peer, long incarnation) => _durable.RetireAsync(peer, incarnation);
+    public Task RetireAsync(string peer, long incarnation, Membership successors) => _durable.RetireAsync(peer, incarnation, successors);
 
     public Task<RaftPeerData> ReadAsync(string peer) => _durable.ReadAsync(peer);
 

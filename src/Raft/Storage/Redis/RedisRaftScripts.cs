@@ -30,13 +30,13 @@ internal static class RedisRaftScripts
         end
         """ + "\n" + ReadAll;
 
-    /// <summary>ARGV[1]: the incarnation that must own the peer. Returns 0 when fenced (nothing changed).</summary>
+    /// <summary>ARGV[1]: the incarnation that must own the peer; ARGV[2]: its successors' configuration. Returns 0 when fenced (nothing changed).</summary>
     public const string Retire =
         """
         if redis.call('HGET', KEYS[1], 'inc') ~= ARGV[1] then return 0 end
         redis.call('DEL', KEYS[2], KEYS[3])
         redis.call('HDEL', KEYS[1], 'vote', 'si', 'st', 'sm')
-        redis.call('HSET', KEYS[1], 'term', 0, 'first', 1, 'last', 0, 'ret', 1)
+        redis.call('HSET', KEYS[1], 'term', 0, 'first', 1, 'last', 0, 'ret', ARGV[2])
         return 1
         """;
 

@@ -59,9 +59,9 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
         }
     }
 
-    public async Task RetireAsync(string peer, long incarnation)
+    public async Task RetireAsync(string peer, long incarnation, Membership successors)
     {
-        if ((long)await RunAsync(peer, RedisRaftScripts.Retire, [incarnation]) != 1)
+        if ((long)await RunAsync(peer, RedisRaftScripts.Retire, [incarnation, MembershipCodec.Encode(successors)]) != 1)
         {
             throw new RaftStorageFencedException(peer, incarnation);
         }
@@ -168,7 +168,7 @@ public sealed class RedisRaftStorage : IRaftStorage, IAsyncDisposable
         }
 
         entries.Sort((a, b) => a.Index.CompareTo(b.Index));
-        return new RaftPeerData(Long(fields, "inc"), group, hardState, snapshot, entries, fields.ContainsKey("ret"));
+        return new RaftPeerData(Long(fields, "inc"), group, hardState, snapshot, entries, fields.TryGetValue("ret", out var ret) ? MembershipCodec.Decode(ret!) : null);
     }
 
     private static long Long(Dictionary<string, RedisValue> fields, string name) =>

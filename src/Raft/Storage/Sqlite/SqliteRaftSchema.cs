@@ -25,7 +25,7 @@ internal static class SqliteRaftSchema
             grp         BLOB,
             term        INTEGER NOT NULL,
             voted_for   TEXT,
-            retired     INTEGER NOT NULL DEFAULT 0,
+            successors  BLOB,
             UNIQUE (service_id, peer));
         CREATE TABLE IF NOT EXISTS raft_snapshot (
             peer_id INTEGER PRIMARY KEY,
@@ -77,7 +77,7 @@ internal static class SqliteRaftSchema
             command.CommandTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds);
             command.ExecuteNonQuery();
             AddColumn(connection, "raft_snapshot", "members", "BLOB");
-            AddColumn(connection, "raft_peer", "retired", "INTEGER NOT NULL DEFAULT 0");
+            AddColumn(connection, "raft_peer", "successors", "BLOB");
         }
 
         Created[full] = true;
@@ -85,7 +85,7 @@ internal static class SqliteRaftSchema
 
     /// <summary>
     /// A database of a release before membership changes lacks the snapshot's configuration (null: the initial one) and
-    /// the retired mark (0): add the column. Table and column names are this class's constants.
+    /// a removed peer's successors (null: a member): add the column. Table and column names are this class's constants.
     /// </summary>
     private static void AddColumn(SqliteConnection connection, string table, string column, string type)
     {

@@ -45,11 +45,11 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
     }
 
     /// <summary>Drops the peer's log, snapshot, term and vote and marks it retired if <paramref name="incarnation"/> owns it; false (and nothing changed) if not.</summary>
-    public bool Retire(string peer, long incarnation)
+    public bool Retire(string peer, long incarnation, Membership successors)
     {
         var owner = Command(
-            "UPDATE raft_peer SET retired = 1, term = 0, voted_for = NULL WHERE service_id = $s AND peer = $p AND incarnation = $inc RETURNING id",
-            ("$s", serviceId), ("$p", peer), ("$inc", incarnation));
+            "UPDATE raft_peer SET successors = $next, term = 0, voted_for = NULL WHERE service_id = $s AND peer = $p AND incarnation = $inc RETURNING id",
+            ("$s", serviceId), ("$p", peer), ("$inc", incarnation), ("$next", MembershipCodec.Encode(successors)));
         BeforeWrite?.Invoke();
         if (owner.ExecuteScalar() is not long id)
         {
@@ -133,14 +133,14 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
         long incarnation;
         RaftGroupConfig? group;
         HardState hardState;
-        bool retired;
-        using (var reader = Command("SELECT incarnation, grp, term, voted_for, retired FROM raft_peer WHERE id = $id", ("$id", id)).ExecuteReader())
+        Membership? successors;
+        using (var reader = Command("SELECT incarnation, grp, term, voted_for, successors FROM raft_peer WHERE id = $id", ("$id", id)).ExecuteReader())
         {
             reader.Read();
             incarnation = reader.GetInt64(0);
             group = reader.IsDBNull(1) ? null : RaftRecordCodec.DecodeGroup((byte[])reader.GetValue(1));
             hardState = new HardState(reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
-            retired = reader.GetInt64(4) != 0;
+            successors = reader.IsDBNull(4) ? null : MembershipCodec.Decode((byte[])reader.GetValue(4));
         }
 
         RaftSnapshot? snapshot = null;
@@ -170,7 +170,7 @@ internal sealed class SqliteRaftStatements(SqliteConnection connection, string s
             }
         }
 
-        return new RaftPeerData(incarnation, group, hardState, snapshot, entries, retired);
+        return new RaftPeerData(incarnation, group, hardState, snapshot, entries, successors);
     }
 
     private void Write(string sql, params (string Name, object Value)[] parameters)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using RaftOrleans.Grains.Interfaces.Raft;
+using RaftOrleans.Raft.Core;
 
 namespace RaftOrleans.Raft.Storage.Sqlite;
 
@@ -46,10 +47,10 @@ public sealed class SqliteRaftStorage : IRaftStorage, IDisposable
             return true;
         });
 
-    public Task RetireAsync(string peer, long incarnation) =>
+    public Task RetireAsync(string peer, long incarnation, Membership successors) =>
         Guarded(peer, async () =>
         {
-            if (!await (await WriterAsync(peer)).Enqueue(statements => statements.Retire(peer, incarnation)))
+            if (!await (await WriterAsync(peer)).Enqueue(statements => statements.Retire(peer, incarnation, successors)))
             {
                 throw new RaftStorageFencedException(peer, incarnation);
             }

@@ -1,3 +1,4 @@
+using RaftOrleans.Raft.Core;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Raft.Storage;
 
@@ -42,7 +43,7 @@ internal sealed class GatedRaftStorage(MemoryRaftStorage inner) : IRaftStorage
     public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => inner.ReadOwnerAsync(peer);
 
 
-    public Task RetireAsync(string peer, long incarnation) => inner.RetireAsync(peer, incarnation);
+    public Task RetireAsync(string peer, long incarnation, Membership successors) => inner.RetireAsync(peer, incarnation, successors);
 
     public Task<RaftPeerData> ReadAsync(string peer) => inner.ReadAsync(peer);
 }

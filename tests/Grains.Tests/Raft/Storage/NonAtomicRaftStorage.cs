@@ -57,7 +57,7 @@ public sealed class NonAtomicRaftStorage(CrashPlan plan) : IRaftStorage
     public Task<RaftPeerOwner> ReadOwnerAsync(string peer) => _claims.ReadOwnerAsync(peer);
 
 
-    public Task RetireAsync(string peer, long incarnation) => _claims.RetireAsync(peer, incarnation);
+    public Task RetireAsync(string peer, long incarnation, Membership successors) => _claims.RetireAsync(peer, incarnation, successors);
 
     public async Task<RaftPeerData> ReadAsync(string peer)
     {

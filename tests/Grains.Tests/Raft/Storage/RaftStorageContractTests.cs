@@ -87,7 +87,7 @@ public sealed class RaftStorageContractTests
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task Retire_ByTheOwner_DropsTheStateButKeepsTheRecord_AndByAnOlderActivation_IsFenced(string kind)
+    public async Task Retire_ByTheOwner_KeepsOnlyTheRecordAndItsSuccessors_AndByAnOlderActivation_IsFenced(string kind)
     {
         using var under = StoreUnderTest.Create(kind);
         var storage = under.Open();
@@ -96,19 +96,20 @@ public sealed class RaftStorageContractTests
         var owner = (await storage.ClaimAsync(peer, null, "silo-b")).Incarnation;
         await storage.SaveAsync(peer, owner, new RaftPeerWrite(new HardState(3, "p1"), new RaftSnapshot(2, 1, [2], new Membership(["p0", "p1"])), null, [new LogEntry(3, 3, [3])]));
 
-        await Assert.ThrowsAsync<RaftStorageFencedException>(() => storage.RetireAsync(peer, older));
+        var successors = new Membership(["p1", "p2", "p3"], learners: ["p4"]);
+        await Assert.ThrowsAsync<RaftStorageFencedException>(() => storage.RetireAsync(peer, older, successors));
         Assert.False((await storage.ReadAsync(peer)).Retired);
 
-        await storage.RetireAsync(peer, owner);
+        await storage.RetireAsync(peer, owner, successors);
         await under.CloseAsync(storage);
         var reopened = under.Open();
         var retired = await reopened.ReadAsync(peer);
-        Assert.True(retired.Retired);
+        Assert.Equal(successors, retired.Successors);
         Assert.Equal($"incarnation 2, group {peer[..^3]}, term 0, vote -, no snapshot, log", StoredState.Describe(retired));
 
         // A claim, even one that joins, finds it retired: it is never started afresh under its old name.
         var claimed = await reopened.ClaimAsync(peer, Group(peer, "recorder"), "silo-c");
-        Assert.True(claimed.Retired);
+        Assert.Equal(successors, claimed.Successors);
         Assert.Equal(3, claimed.Incarnation);
         await under.CloseAsync(reopened);
     }
