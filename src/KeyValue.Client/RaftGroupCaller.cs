@@ -26,14 +26,15 @@ namespace RaftOrleans.KeyValue.Client;
 public sealed class RaftGroupCaller
 {
     /// <summary>Per client and group: the peer that last answered, and when (a timestamp of the callers' time).</summary>
-    private static readonly ConditionalWeakTable<IGrainFactory, ConcurrentDictionary<string, (int Peer, long At)>> LastAnsweredByClient = [];
+    /// <remarks>By name: each caller may have learned other peers, in another order.</remarks>
+    private static readonly ConditionalWeakTable<IGrainFactory, ConcurrentDictionary<string, (string Peer, long At)>> LastAnsweredByClient = [];
 
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly RoundTripTimer _timer;
     private readonly RelayPool _relays;
     private readonly RelaySilos _relaySilos;
-    private readonly ConcurrentDictionary<string, (int Peer, long At)> _lastAnswered;
+    private readonly ConcurrentDictionary<string, (string Peer, long At)> _lastAnswered;
 
     /// <summary>The group and its peer list: callers of one client share what they learn about it.</summary>
     private readonly string _groupKey;
@@ -56,9 +57,9 @@ public sealed class RaftGroupCaller
         _timer = new RoundTripTimer(attemptTimeout);
         _relays = new RelayPool(time, random);
         _relaySilos = RelaySilos.For(grains, RelayPool.Size, time);
-        _lastAnswered = LastAnsweredByClient.GetValue(grains, _ => new ConcurrentDictionary<string, (int, long)>(StringComparer.Ordinal));
+        _lastAnswered = LastAnsweredByClient.GetValue(grains, _ => new ConcurrentDictionary<string, (string, long)>(StringComparer.Ordinal));
         _groupKey = $"{group}\n{string.Join(',', peers)}";
-        _leaderGuess = _lastAnswered.GetValueOrDefault(_groupKey).Peer;
+        _leaderGuess = _lastAnswered.TryGetValue(_groupKey, out var last) ? Learn(last.Peer) : 0;
     }
 
     public string Group { get; }
@@ -222,7 +223,7 @@ public sealed class RaftGroupCaller
         _mayHaveTakenEffect = false;
         if (_lastAnswered.TryGetValue(_groupKey, out var last))
         {
-            _leaderGuess = last.Peer;
+            _leaderGuess = Learn(last.Peer);
         }
 
         for (var hop = 0; hop < Peers.Count; hop++)
@@ -342,7 +343,7 @@ public sealed class RaftGroupCaller
             var bytes = firstSend
                 ? await AwaitAnswerAsync(answer, target, started, _timer.Timeout, cancellationToken)
                 : await answer.WaitAsync(_timer.Timeout, _time, cancellationToken);
-            _lastAnswered[_groupKey] = (target, _time.GetTimestamp());
+            _lastAnswered[_groupKey] = (Peers[target], _time.GetTimestamp());
             if (firstSend)
             {
                 _timer.Observe(_time.GetElapsedTime(started));
@@ -402,7 +403,7 @@ public sealed class RaftGroupCaller
 
     /// <summary>Whether <paramref name="peer"/> answered a caller of this client after <paramref name="since"/>.</summary>
     private bool AnsweredBy(int peer, long since) =>
-        _lastAnswered.TryGetValue(_groupKey, out var answered) && answered.Peer == peer && answered.At > since;
+        _lastAnswered.TryGetValue(_groupKey, out var answered) && answered.Peer == Peers[peer] && answered.At > since;
 
     private string PeerKey(int peer) => RaftGroupConfig.PeerKey(Group, Peers[peer]);
 

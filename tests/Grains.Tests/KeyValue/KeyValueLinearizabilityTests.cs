@@ -2,6 +2,7 @@ using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.Grains.Tests.Raft;
 using RaftOrleans.KeyValue.Client;
 using RaftOrleans.Linearizability;
+using RaftOrleans.Raft.Core;
 
 namespace RaftOrleans.Grains.Tests.KeyValue;
 
@@ -70,6 +71,75 @@ public sealed class KeyValueLinearizabilityTests(RaftClusterFixture fixture, ITe
         foreach (var appended in run.AckedJournal)
         {
             Assert.Contains(appended, run.FinalJournal, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// The group changes shape under the clerks' load (issue 26): 3 → 5 → 4 voters, a replace, a leadership
+    /// transfer, the leader removing itself, and the leader's peer crashed while a change is under way. The clerks
+    /// know only the founders (p0..p2) and find the rest through hints; every history must be linearizable.
+    /// </summary>
+    [Fact]
+    public async Task ManyClients_GroupGrowsShrinksReplacesAndHandsOver_HistoryIsLinearizable()
+    {
+        var grains = fixture.Cluster.GrainFactory;
+        Membership? final = null;
+        var run = await RunAsync(clients: 4, TimeSpan.FromSeconds(10), faults: async (group, peers, stop) =>
+        {
+            var admin = new KeyValueClient(grains, group, peers);
+            await Task.Delay(300, CancellationToken.None);
+            await EnsureAsync(admin, MembershipChange.AddVoter("p3"), m => m.Voters.Contains("p3"));
+            await EnsureAsync(admin, MembershipChange.AddVoter("p4"), m => m.Voters.Contains("p4"));
+
+            // The leader's peer crashes while it removes p3: the change may be lost with it, and is asked again.
+            var (_, leader, _) = await admin.MembersAsync(CancellationToken.None);
+            var removal = EnsureAsync(admin, MembershipChange.Remove("p3"), m => !m.IsMember("p3"));
+            await grains.GetGrain<IRaftPeerGrain>(RaftGroupConfig.PeerKey(group, leader)).CrashAsync();
+            await removal;
+
+            await EnsureAsync(admin, MembershipChange.Replace("p1", "p5"), m => !m.IsMember("p1") && m.Voters.Contains("p5"));
+            await admin.MoveLeaderAsync("p4", CancellationToken.None);
+            await EnsureAsync(admin, MembershipChange.Remove("p4"), m => !m.IsMember("p4"));
+            (final, _, _) = await admin.MembersAsync(CancellationToken.None);
+            return 1;
+        });
+
+        Assert.Equal("voters p0,p2,p5", final?.ToString());
+        Assert.True(run.Completed > 20, $"only {run.Completed} operations completed");
+    }
+
+    /// <summary>Asks for <paramref name="change"/> until the configuration shows it done (a crash or a leader change may lose it).</summary>
+    private async Task EnsureAsync(KeyValueClient admin, MembershipChange change, Func<Membership, bool> done)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                var membership = await admin.ChangeMembershipAsync(change, TimeSpan.FromSeconds(10), deadline.Token);
+                output.WriteLine($"{change.Kind} {change.Peer} {change.Replacement}: {membership}");
+                if (done(membership))
+                {
+                    return;
+                }
+            }
+            catch (Exception exception) when (exception is LeadershipLostException or MembershipChangeRefusedException { Refusal: MembershipRefusal.ChangePending or MembershipRefusal.LeaderNotReady } or TimeoutException)
+            {
+                output.WriteLine($"{change.Kind} {change.Peer}: {exception.GetType().Name}: {exception.Message}");
+            }
+            catch (MembershipChangeRefusedException refused) when (refused.Refusal == MembershipRefusal.Invalid)
+            {
+                // Asked again after a loss that had in fact committed: done already, if the configuration says so.
+                output.WriteLine($"{change.Kind} {change.Peer}: {refused.Message}");
+            }
+
+            var (now, _, _) = await admin.MembersAsync(deadline.Token);
+            if (done(now))
+            {
+                return;
+            }
+
+            await Task.Delay(100, deadline.Token);
         }
     }
 
