@@ -187,7 +187,7 @@ public sealed class RaftGroupCaller
             var (leaderPeer, leader) = await LeaderAsync(cancellationToken);
             if (leader.Membership is { } membership && !membership.IsVoter(peer))
             {
-                throw new ArgumentException($"'{peer}' is no voter of group '{Group}' ({membership}).", nameof(peer));
+                throw new ArgumentException($"'{peer}' is no voter of group '{Group}' ({membership}).");
             }
 
             if (leaderPeer == peer)

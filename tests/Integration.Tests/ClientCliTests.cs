@@ -224,7 +224,46 @@ public sealed class ClientCliTests : IDisposable
 
         var unknown = await _cli.RunAsync(["kv", "move-leader", "p7"]);
         Assert.Equal(2, unknown.ExitCode);
-        Assert.Equal("error: 'p7' is no peer of group 'kv' (p0..p2).", Assert.Single(unknown.StderrLines));
+        Assert.Equal("error: 'p7' is no voter of group 'kv' (voters p0,p1,p2).", unknown.StderrLines[^1]);
+    }
+
+    [Fact]
+    public async Task Kv_Members_TheGroupChangesShapeAndMovesOffItsFounders_AndTheClientFollowsIt()
+    {
+        Assert.Equal(0, (await _cli.RunAsync(["kv", "--quiet", "put", "k", "v"])).ExitCode);
+        var members = JsonDocument.Parse((await _cli.RunAsync(["kv", "members", "--json"])).Stdout).RootElement;
+        Assert.Equal("voters p0,p1,p2", members.GetProperty("configuration").GetString());
+        Assert.Single(members.GetProperty("members").EnumerateArray(), m => m.GetProperty("leader").GetBoolean());
+
+        await ExpectAsync(["members", "add", "p3"], 0, "p3 is a voter of group 'kv' (voters p0,p1,p2,p3)");
+        await ExpectAsync(["members", "add", "p4", "--learner"], 0, "p4 is a learner of group 'kv' (voters p0,p1,p2,p3 learners p4)");
+        await ExpectAsync(["members", "add", "p3"], 2, "error: Group 'kv' refused: p3 is a voter already.");
+        await ExpectAsync(["members", "remove", "p9"], 2, "error: Group 'kv' refused: p9 is not a member.");
+        await ExpectAsync(["members", "add", "a/b"], 2, "error: Peer id 'a/b' must be 1-64 characters of letters, digits, '.', '_' or '-'.");
+        await ExpectAsync(["members", "replace", "p0", "p5"], 0, "p5 replaced p0 in group 'kv' (voters p1,p2,p3,p5 learners p4)");
+        await ExpectAsync(["members", "remove", "p1"], 0, "p1 left group 'kv' (voters p2,p3,p5 learners p4)");
+        await ExpectAsync(["members", "remove", "p2"], 0, "p2 left group 'kv' (voters p3,p5 learners p4)");
+        await ExpectAsync(["members", "add", "p0"], 2, "error: Group 'kv' refused: Raft peer 'kv/p0' left group 'kv' before; a removed peer's id is not used again: add another.");
+        await ExpectAsync(["members", "remove", "p3"], 2, "error: Group 'kv' refused: removing p3 would leave one voter; add a voter first.");
+        await ExpectAsync(["leader", "transfer", "p5"], 0, "p5 leads group 'kv' in term ");
+
+        // The client is told of p0..p2 only (--peers 3), all gone: the peers that left send it on.
+        var (exitCode, stdout) = await _cli.RunRawAsync(["kv", "get", "k"]);
+        Assert.Equal((0, "v"), (exitCode, stdout));
+        var peers = await _cli.RunAsync(["kv", "peers"]);
+        Assert.Equal(["p3", "p4", "p5"], peers.StdoutLines.Skip(1).Select(l => l.Split(' ')[0]));
+        var roles = JsonDocument.Parse((await _cli.RunAsync(["kv", "members", "--json"])).Stdout).RootElement.GetProperty("members")
+            .EnumerateArray().Select(m => $"{m.GetProperty("peer").GetString()} {m.GetProperty("role").GetString()}");
+        Assert.Equal(["p3 voter", "p4 learner", "p5 voter"], roles);
+    }
+
+    /// <summary>Runs <c>kv</c> with <paramref name="args"/>: its exit code, and its one line (stdout, or stderr's last) starting as given.</summary>
+    private async Task ExpectAsync(string[] args, int exitCode, string line)
+    {
+        var result = await _cli.RunAsync(["kv", .. args]);
+        Assert.Equal(exitCode, result.ExitCode);
+        Assert.StartsWith(line, exitCode == 0 ? Assert.Single(result.StdoutLines) : result.StderrLines[^1], StringComparison.Ordinal);
+        ClientCli.AssertNoLogLinesOrTraces(result);
     }
 
     [Fact]

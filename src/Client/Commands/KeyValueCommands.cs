@@ -126,6 +126,8 @@ internal static partial class KeyValueCommands
                 states = [.. states.Where(s => views.Any(v => v.IsMember(s.Peer)))];
             }
 
+            states = [.. states.OrderBy(s => s.Peer, StringComparer.Ordinal)];
+
             static string Role(string peer, PeerState state) =>
                 state.IsLeader ? "leader" : state.Membership?.IsLearner(peer) == true ? "learner" : "follower";
 
