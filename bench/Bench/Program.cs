@@ -7,6 +7,7 @@ var suites = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordinal
     ["raft"] = RaftBench.RunAsync,
     ["persistence"] = PersistenceBench.RunAsync,
     ["election"] = ElectionBench.RunAsync,
+    ["membership"] = MembershipBench.RunAsync,
     ["mapreduce"] = MapReduceBench.RunAsync,
     ["rpc"] = RpcBench.RunAsync,
     ["kv"] = KvBench.RunAsync,

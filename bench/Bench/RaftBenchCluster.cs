@@ -159,6 +159,8 @@ internal sealed class RaftGroup(IGrainFactory grains, string name, int peers)
 
     public string Name { get; } = name;
 
+    public IGrainFactory Grains => grains;
+
     public int Count { get; } = peers;
 
     public RaftGroupConfig Config { get; } = new(name, Enumerable.Range(0, peers).Select(i => $"p{i}").ToArray(), CounterStateMachine.Name);

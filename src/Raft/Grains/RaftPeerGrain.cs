@@ -159,7 +159,7 @@ internal sealed partial class RaftPeerGrain(
             silo.SiloAddress.ToParsableString(),
             peer.Incarnation,
             node.Membership,
-            node.MembershipIndex <= node.CommitIndex));
+            peer.MembershipCommitted));
     }
 
     public Task MoveToAsync(string to)
@@ -208,23 +208,9 @@ internal sealed partial class RaftPeerGrain(
             }
         }
 
-        // A leader just elected takes a change once its first entry committed, a round trip later: wait for it here.
-        await peer.WhenAsync(() => peer.Node.CommittedInTerm || !peer.Node.GetState().IsLeader, wait);
         LogMembershipChange(logger, Key, change.Kind, change.Peer, change.Replacement ?? "-");
-        await peer.ChangeMembershipAsync(change);
-
-        // The leader carries the change on by itself (promotion, leaving the joint configuration): wait for its end.
-        var node = peer.Node;
-        bool Committed() => node.MembershipIndex <= node.CommitIndex;
-        Func<bool> done = change.Kind switch
-        {
-            MembershipChangeKind.AddVoter => () => node.Membership.Voters.Contains(change.Peer) && Committed(),
-            MembershipChangeKind.Replace => () => !node.Membership.IsMember(change.Peer) && Committed(),
-            _ => Committed,
-        };
-        await peer.WhenAsync(done, wait);
-        var membership = node.Membership;
-        if (change.Kind is MembershipChangeKind.Remove or MembershipChangeKind.Replace && Committed() && !membership.IsMember(change.Peer))
+        var membership = await peer.ChangeMembershipAsync(change, wait);
+        if (change.Kind is MembershipChangeKind.Remove or MembershipChangeKind.Replace && peer.HasLeft(change.Peer))
         {
             await RetireDepartedAsync(peer, change.Peer, membership, wait);
         }

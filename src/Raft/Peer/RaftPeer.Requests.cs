@@ -60,10 +60,37 @@ internal sealed partial class RaftPeer
         return result;
     }
 
-    /// <summary>As leader, starts a membership change and completes once its configuration entry is applied here.</summary>
-    /// <exception cref="NotLeaderException">This peer is not the leader (thrown at once).</exception>
+    /// <summary>
+    /// As leader, carries a membership change through: waits (up to <paramref name="wait"/>) for its first entry of the
+    /// term to commit, before which it may append no configuration; appends the change; and completes once the change
+    /// is done (a voter added is promoted, a replaced one has left, anything else committed) or
+    /// <paramref name="wait"/> ran out, with the configuration in force then.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This peer is not the leader.</exception>
     /// <exception cref="MembershipChangeRefusedException">The change was refused; nothing was appended.</exception>
-    public Task ChangeMembershipAsync(MembershipChange change)
+    /// <exception cref="LeadershipLostException">Leadership was lost before the change committed; its fate is unknown.</exception>
+    public async Task<Membership> ChangeMembershipAsync(MembershipChange change, TimeSpan wait)
+    {
+        await WhenAsync(() => Node.CommittedInTerm || !Node.GetState().IsLeader, wait);
+        await ProposeMembershipAsync(change);
+        Func<bool> done = change.Kind switch
+        {
+            MembershipChangeKind.AddVoter => () => Node.Membership.Voters.Contains(change.Peer) && MembershipCommitted,
+            MembershipChangeKind.Replace => () => HasLeft(change.Peer),
+            _ => () => MembershipCommitted,
+        };
+        await WhenAsync(done, wait);
+        return Node.Membership;
+    }
+
+    /// <summary>Whether this peer knows that a configuration without <paramref name="peer"/> committed.</summary>
+    public bool HasLeft(string peer) => MembershipCommitted && !Node.Membership.IsMember(peer);
+
+    /// <summary>Whether this peer knows that the configuration in force here committed.</summary>
+    public bool MembershipCommitted => Node.MembershipIndex <= Node.CommitIndex;
+
+    /// <summary>As leader, appends a membership change and completes once its configuration entry is applied here.</summary>
+    private Task ProposeMembershipAsync(MembershipChange change)
     {
         var result = IsStopped ? new MembershipChangeResult(MembershipRefusal.NotLeader, 0, null, null) : Node.ProposeMembership(change);
         if (result.Refusal == MembershipRefusal.NotLeader)

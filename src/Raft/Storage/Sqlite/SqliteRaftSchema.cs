@@ -59,6 +59,9 @@ internal static class SqliteRaftSchema
     /// <summary>Database files whose tables this process has made sure of.</summary>
     private static readonly ConcurrentDictionary<string, bool> Created = new(StringComparer.Ordinal);
 
+    /// <summary>Held while this process creates or upgrades a file's tables (a peer's reader and writer may both start to).</summary>
+    private static readonly Lock Creating = new();
+
     /// <summary>Creates the file and its tables unless this process already has; safe against other processes doing the same.</summary>
     public static void EnsureCreated(string path, TimeSpan busyTimeout)
     {
@@ -68,6 +71,17 @@ internal static class SqliteRaftSchema
             return;
         }
 
+        lock (Creating)
+        {
+            if (!Created.ContainsKey(full))
+            {
+                CreateTables(full, busyTimeout);
+            }
+        }
+    }
+
+    private static void CreateTables(string full, TimeSpan busyTimeout)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var connectionString = ConnectionString(full, pooled: false);
         using (var connection = Open(connectionString, busyTimeout))
@@ -76,8 +90,12 @@ internal static class SqliteRaftSchema
             command.CommandText = Create;
             command.CommandTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds);
             command.ExecuteNonQuery();
+
+            // Another process may upgrade the same file at once: the check and the change hold its write lock together.
+            Execute(connection, "BEGIN IMMEDIATE");
             AddColumn(connection, "raft_snapshot", "members", "BLOB");
             AddColumn(connection, "raft_peer", "successors", "BLOB");
+            Execute(connection, "COMMIT");
         }
 
         Created[full] = true;
