@@ -40,14 +40,13 @@ internal static class MembershipBench
                     transfers.Add(await load.GapAfterAsync(started));
                 }
 
+                // The crashed leader's next call restarts it from storage as a follower, which sends writers on with
+                // a hint: the gap is the election's, not a client's timeout against a peer that never answers.
                 (leader, term) = await group.FindLeaderAsync(TimeSpan.FromSeconds(10));
-                DropFilter.Dead[group.PeerKey(leader)] = true;
                 started = load.Now;
                 await group.Peer(leader).CrashAsync();
-                await group.FindLeaderAsync(TimeSpan.FromSeconds(10), aboveTerm: term, exclude: leader, pollMs: 1);
+                await group.FindLeaderAsync(TimeSpan.FromSeconds(10), aboveTerm: term, pollMs: 1);
                 elections.Add(await load.GapAfterAsync(started));
-                DropFilter.Dead.TryRemove(group.PeerKey(leader), out _);
-                await group.Peer(leader).GetStateAsync();
                 await Task.Delay(300);
             }
         }
