@@ -303,6 +303,42 @@ public sealed class MembershipTests
         Assert.Equal("voters n1,n2,n3", c["n1"].Membership.ToString());
     }
 
+    [Fact]
+    public void CommitAfterRemoveNode_AnEntryWaitingForTheRemovedPeer_CommitsUnderTheSmallerQuorum()
+    {
+        // etcd raft's TestCommitAfterRemoveNode: four voters, two of them away; "a" needs three of four and waits.
+        var c = Led(4);
+        c.Isolate("n3");
+        c.Isolate("n4");
+        var waiting = c.Propose("n1", "a").Index;
+        Assert.True(c["n1"].CommitIndex < waiting);
+
+        // Without n4, n1 and n2 are a majority of n1, n2, n3: the removal commits, and "a" before it.
+        Assert.True(Change(c, "n1", MembershipChange.Remove("n4")).Accepted);
+        Assert.Equal("voters n1,n2,n3", c["n1"].Membership.ToString());
+        Assert.True(c["n1"].CommitIndex >= waiting);
+        Assert.Equal(["a"], Commands(c, "n1"));
+    }
+
+    [Fact]
+    public void LearnerPromotion_AddVoterOfALearner_PromotesItOnceCaughtUp()
+    {
+        // etcd raft's TestLearnerPromotion, where the promotion waits for the catch-up rule instead of an operator.
+        var c = Led(3);
+        c.Join("n4");
+        Assert.True(Change(c, "n1", MembershipChange.AddLearner("n4")).Accepted);
+        c.Propose("n1", "a");
+        Assert.False(c["n4"].Membership.IsVoter("n4"));
+
+        Assert.True(Change(c, "n1", MembershipChange.AddVoter("n4")).Accepted);
+        Assert.All(c.Ids, id => Assert.Equal("voters n1,n2,n3,n4", c[id].Membership.ToString()));
+
+        // Now a voter, it may lead (a learner may not: TransferLeadership_ToALearner_StartsNothing).
+        Assert.True(c["n1"].TransferLeadership("n4"));
+        c.Deliver();
+        Assert.True(c["n4"].GetState().IsLeader);
+    }
+
     private static RaftSnapshot? TakeSnapshot(RaftNode node)
     {
         RaftSnapshot? snapshot = null;
