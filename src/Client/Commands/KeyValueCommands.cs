@@ -7,6 +7,7 @@ using RaftOrleans.Grains.Interfaces;
 using RaftOrleans.Grains.Interfaces.Raft;
 using RaftOrleans.KeyValue;
 using RaftOrleans.KeyValue.Client;
+using RaftOrleans.Raft.Core;
 
 namespace RaftOrleans.Client.Commands;
 
@@ -120,7 +121,7 @@ internal static partial class KeyValueCommands
             var states = await client.PeersAsync(ct);
 
             // Peers that left the group (named by --peers, or learned before) are not shown once a member answers.
-            var views = states.Where(s => s.State is { Left: false }).Select(s => s.State!.Membership).OfType<RaftOrleans.Raft.Core.Membership>().ToList();
+            var views = states.Where(s => s.State is { Left: false }).Select(s => s.State!.Membership).OfType<Membership>().ToList();
             if (views.Count > 0)
             {
                 states = [.. states.Where(s => views.Any(v => v.IsMember(s.Peer)))];

@@ -191,11 +191,6 @@ internal sealed partial class RaftPeerGrain(
         };
         if (joining is not null && !peer.Node.Membership.IsMember(joining))
         {
-            if (joining.Length == 0 || joining.Contains('/'))
-            {
-                throw new MembershipChangeRefusedException(MembershipRefusal.Invalid, $"A peer id must be non-empty and hold no '/', not '{joining}'.");
-            }
-
             // The newcomer must exist (claimed, silent) before the leader sends it anything.
             using var joined = new CancellationTokenSource(wait);
             try
@@ -383,19 +378,20 @@ internal sealed partial class RaftPeerGrain(
         }
     }
 
-    /// <param name="joining">The peer joins the running group: it is not one of the founders.</param>
+    /// <param name="joining">The peer joins the running group (<see cref="JoinAsync"/>) rather than founding it.</param>
     private void Validate(RaftGroupConfig config, bool joining)
     {
         var peer = Key.StartsWith(config.Name + "/", StringComparison.Ordinal) ? Key[(config.Name.Length + 1)..] : null;
+
         // A founder may join too: one removed finds its retired record, one never started starts outside the configuration.
         if (peer is null || (!joining && !config.PeerIds.Contains(peer)) || config.PeerIds.Distinct().Count() != config.PeerIds.Count)
         {
             throw new GroupConfigMismatchException($"Raft peer '{Key}' is not one of the distinct peers of {Describe(config)}.");
         }
 
-        if (peer.Length == 0 || config.PeerIds.Any(p => p.Length == 0 || p.Contains('/')))
+        if (config.PeerIds.Append(peer).Any(p => p.Length == 0 || p.Contains('/')))
         {
-            throw new GroupConfigMismatchException($"Peer ids of {Describe(config)} must be non-empty and hold no '/'.");
+            throw new GroupConfigMismatchException($"Peer ids must be non-empty and hold no '/': '{peer}' of {Describe(config)}.");
         }
 
         if (!stateMachines.Contains(config.StateMachine))

@@ -47,17 +47,18 @@ internal sealed partial class RaftPeer
         return underWay;
     }
 
-    /// <summary>As leader, starts a membership change (<see cref="RaftNode.ProposeMembership"/>); the rest happens on its own.</summary>
-    public MembershipChangeResult ChangeMembership(MembershipChange change)
+    /// <summary>
+    /// As leader, appends a membership change (<see cref="RaftNode.ProposeMembership"/>); the rest happens on its own.
+    /// <c>Applied</c> completes once the change's configuration entry is applied here (at once when refused).
+    /// </summary>
+    public (MembershipChangeResult Result, Task Applied) ProposeMembership(MembershipChange change)
     {
-        if (IsStopped)
-        {
-            return new MembershipChangeResult(MembershipRefusal.NotLeader, 0, $"{Key} stopped.", null);
-        }
+        var result = IsStopped ? new MembershipChangeResult(MembershipRefusal.NotLeader, 0, $"{Key} stopped.", null) : Node.ProposeMembership(change);
 
-        var result = Node.ProposeMembership(change);
+        // Waited for before the loop runs: with a store that completes at once, the entry may be applied within Pump.
+        var applied = result.Accepted ? AwaitApplied(result.Index, Node.CurrentTerm).Task : Task.CompletedTask;
         Pump();
-        return result;
+        return (result, applied);
     }
 
     /// <summary>
@@ -72,7 +73,18 @@ internal sealed partial class RaftPeer
     public async Task<Membership> ChangeMembershipAsync(MembershipChange change, TimeSpan wait)
     {
         await WhenAsync(() => Node.CommittedInTerm || !Node.GetState().IsLeader, wait);
-        await ProposeMembershipAsync(change);
+        var (result, applied) = ProposeMembership(change);
+        if (result.Refusal == MembershipRefusal.NotLeader)
+        {
+            throw new NotLeaderException(Key, result.LeaderHint);
+        }
+
+        if (!result.Accepted)
+        {
+            throw new MembershipChangeRefusedException(result.Refusal, result.Message ?? result.Refusal.ToString());
+        }
+
+        await applied;
         Func<bool> done = change.Kind switch
         {
             MembershipChangeKind.AddVoter => () => Node.Membership.Voters.Contains(change.Peer) && MembershipCommitted,
@@ -88,26 +100,6 @@ internal sealed partial class RaftPeer
 
     /// <summary>Whether this peer knows that the configuration in force here committed.</summary>
     public bool MembershipCommitted => Node.MembershipIndex <= Node.CommitIndex;
-
-    /// <summary>As leader, appends a membership change and completes once its configuration entry is applied here.</summary>
-    private Task ProposeMembershipAsync(MembershipChange change)
-    {
-        var result = IsStopped ? new MembershipChangeResult(MembershipRefusal.NotLeader, 0, null, null) : Node.ProposeMembership(change);
-        if (result.Refusal == MembershipRefusal.NotLeader)
-        {
-            throw new NotLeaderException(Key, result.LeaderHint);
-        }
-
-        if (!result.Accepted)
-        {
-            throw new MembershipChangeRefusedException(result.Refusal, result.Message ?? result.Refusal.ToString());
-        }
-
-        // Waited for before the loop runs: with a store that completes at once, the entry may be applied within Pump.
-        var waiter = AwaitApplied(result.Index, Node.CurrentTerm);
-        Pump();
-        return waiter.Task;
-    }
 
     /// <summary>Completes with true once <paramref name="done"/> holds after something was applied or changed here, with false after <paramref name="wait"/>.</summary>
     public async Task<bool> WhenAsync(Func<bool> done, TimeSpan wait)

@@ -182,7 +182,7 @@ public sealed partial class LabConfig
 
         if (server.Peer is { } peer)
         {
-            var result = peer.ChangeMembership(change);
+            var (result, _) = peer.ProposeMembership(change);
             CheckPeer(i, peer);
             return result;
         }
